@@ -1,0 +1,84 @@
+"""Events in: what happened on a platform, in the core's own words (no SDK types)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+
+class ChatKind(StrEnum):
+    GROUP = "group"
+    DIRECT = "direct"
+
+
+@dataclass(frozen=True, slots=True)
+class Chat:
+    platform: str
+    id: str
+    kind: ChatKind
+    title: str | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.platform}:{self.id}"
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    platform: str
+    id: str
+    name: str
+    is_bot: bool = False
+
+    @property
+    def key(self) -> str:
+        return f"{self.platform}:{self.id}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Event:
+    event_id: str
+    chat: Chat
+    user: User
+    time: datetime
+
+    @property
+    def platform(self) -> str:
+        return self.chat.platform
+
+    @property
+    def dedup_key(self) -> str:
+        return f"{self.chat.platform}:{self.event_id}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MessagePosted(Event):
+    message_id: str
+    text: str
+    thread_id: str | None = None
+    file_names: tuple[str, ...] = ()
+    mentions_bot: bool = False
+
+    @property
+    def screened_text(self) -> str:
+        """Everything in the post a reader can see: text, captions and file names."""
+        return "\n".join([self.text, *self.file_names]) if self.file_names else self.text
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MessageEdited(MessagePosted):
+    pass
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ButtonPressed(Event):
+    message_id: str
+    data: str
+    thread_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MemberJoined(Event):
+    pass
+

@@ -1,0 +1,6 @@
+"""Storage: SQLAlchemy 2 async, SQLite by default, PostgreSQL by DATABASE_URL."""
+
+from bot.store.base import Base, UTCDateTime
+from bot.store.engine import Store
+
+__all__ = ["Base", "Store", "UTCDateTime"]

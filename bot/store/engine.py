@@ -1,0 +1,94 @@
+"""The Store: one async engine and session factory, migrated to the newest schema on start."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from bot.errors import ConfigError, StorageUnavailable
+
+log = logging.getLogger(__name__)
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def alembic_config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return cfg
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+class Store:
+    def __init__(self, url: str) -> None:
+        try:
+            parsed = make_url(url)
+        except Exception as exc:
+            raise ConfigError(
+                f"DATABASE_URL: cannot parse {url!r}; expected e.g. "
+                "sqlite+aiosqlite:///var/practicebot.db or postgresql+asyncpg://user@host/db"
+            ) from exc
+        if parsed.drivername not in {"sqlite+aiosqlite", "postgresql+asyncpg"}:
+            raise ConfigError(
+                f"DATABASE_URL: driver {parsed.drivername!r} is not supported; "
+                "expected sqlite+aiosqlite or postgresql+asyncpg"
+            )
+        self.url = parsed
+        self.is_postgres = parsed.drivername.startswith("postgresql")
+        if not self.is_postgres and parsed.database not in (None, "", ":memory:"):
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        kwargs: dict[str, Any] = {}
+        if self.is_postgres:
+            kwargs.update(pool_size=10, max_overflow=10, pool_pre_ping=True)
+        self.engine: AsyncEngine = create_async_engine(parsed, **kwargs)
+        if not self.is_postgres:
+            event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+        self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+
+    async def start(self) -> None:
+        """Connect and apply every migration; a database that does not answer is a clear error."""
+        try:
+            async with self.engine.begin() as conn:
+                await conn.run_sync(self._upgrade)
+        except (OSError, OperationalError, DBAPIError, asyncio.TimeoutError) as exc:
+            raise StorageUnavailable(
+                f"DATABASE_URL: cannot reach the database at "
+                f"{self.url.render_as_string(hide_password=True)}: {_first_line(exc)}"
+            ) from exc
+
+    @staticmethod
+    def _upgrade(connection: Connection) -> None:
+        cfg = alembic_config()
+        cfg.attributes["connection"] = connection
+        command.upgrade(cfg, "heads")
+
+    async def stop(self) -> None:
+        await self.engine.dispose()
+
+    @asynccontextmanager
+    async def session(self) -> AsyncIterator[AsyncSession]:
+        """A session in a transaction: committed on success, rolled back on error."""
+        async with self._sessions() as session, session.begin():
+            yield session
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
