@@ -33,3 +33,21 @@ class ManualClock:
 
     def advance(self, delta: timedelta) -> None:
         self._now += delta
+
+
+class ScenarioClock:
+    """Follows the real time until a scenario sets it; from then on it moves only when told."""
+
+    def __init__(self) -> None:
+        self._frozen: datetime | None = None
+
+    def now(self) -> datetime:
+        return self._frozen if self._frozen is not None else datetime.now(UTC)
+
+    def set(self, when: datetime) -> None:
+        if when.tzinfo is None:
+            raise ValueError("the scenario clock needs a time zone (e.g. 2026-03-27T09:00Z)")
+        self._frozen = when.astimezone(UTC)
+
+    def advance(self, delta: timedelta) -> None:
+        self._frozen = self.now() + delta

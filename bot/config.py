@@ -33,7 +33,8 @@ class Section(BaseModel):
 class BotSection(Section):
     name: str = "PracticeBot"
     admins: list[str] = Field(
-        default_factory=list, description="user keys allowed to run admin commands: platform:user_id"
+        default_factory=list,
+        description="user keys allowed to run admin commands: platform:user_id",
     )
     timezone: str = "Europe/London"
 
@@ -168,7 +169,9 @@ def _refuse_secrets_in_file(data: dict[str, Any], path: Path) -> None:
         if isinstance(node, dict):
             for key, value in node.items():
                 name = f"{trail}.{key}" if trail else key
-                if key.upper() in SECRET_NAMES and key.upper() != "DATABASE_URL" or key == "secrets":
+                if (
+                    key.upper() in SECRET_NAMES and key.upper() != "DATABASE_URL"
+                ) or key == "secrets":
                     raise ConfigError(
                         f"{path}: {name}: secrets are read from the environment only; "
                         f"remove it from the file and set {key.upper()} instead"

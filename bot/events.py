@@ -83,7 +83,6 @@ class MemberJoined(Event):
     pass
 
 
-
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ChatMigrated(Event):
     """The platform gave the chat a new id (a Telegram group upgraded to a supergroup)."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -14,7 +13,12 @@ from alembic.config import Config
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 
 from bot.errors import ConfigError, StorageUnavailable
 
@@ -67,7 +71,7 @@ class Store:
         try:
             async with self.engine.begin() as conn:
                 await conn.run_sync(self._upgrade)
-        except (OSError, OperationalError, DBAPIError, asyncio.TimeoutError) as exc:
+        except (TimeoutError, OSError, OperationalError, DBAPIError) as exc:
             raise StorageUnavailable(
                 f"DATABASE_URL: cannot reach the database at "
                 f"{self.url.render_as_string(hide_password=True)}: {_first_line(exc)}"

@@ -45,3 +45,15 @@ class MemberRecord(Base):
     dm_chat_id: Mapped[str | None] = mapped_column(String(128), nullable=True)
     reachable: Mapped[bool] = mapped_column(Boolean, default=True)
     timezone: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
+class PendingNotice(Base):
+    """A private notice for a member the bot cannot reach yet; delivered when they open a DM."""
+
+    __tablename__ = "pending_notices"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    platform: Mapped[str] = mapped_column(String(32), index=True)
+    user_id: Mapped[str] = mapped_column(String(128), index=True)
+    payload: Mapped[dict[str, object]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -1,4 +1,4 @@
-"""core: processed events, chats and roles, members
+"""core: processed events, chats and roles, members, pending private notices
 
 Revision ID: 0001_core
 Revises:
@@ -45,9 +45,18 @@ def upgrade() -> None:
         sa.Column("timezone", sa.String(64), nullable=True),
         sa.UniqueConstraint("platform", "user_id", name="uq_members_platform_user_id"),
     )
+    op.create_table(
+        "pending_notices",
+        sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+        sa.Column("platform", sa.String(32), nullable=False, index=True),
+        sa.Column("user_id", sa.String(128), nullable=False, index=True),
+        sa.Column("payload", sa.JSON(), nullable=False),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("pending_notices")
     op.drop_table("members")
     op.drop_table("chats")
     op.drop_table("processed_events")

@@ -1,0 +1,120 @@
+"""The application: store, context, features, adapters and scheduler with one lifecycle."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from contextlib import AsyncExitStack
+from types import TracebackType
+
+from bot.adapter import Adapter
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.context import Context
+from bot.crypto import Crypto
+from bot.events import Chat, ChatKind, Event
+from bot.feature import AppBuilder, Feature, load_features
+from bot.members import Members
+from bot.outbox import Outbox
+from bot.pipeline import build_pipeline
+from bot.rooms import Rooms
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+
+
+class App:
+    """`async with App(settings, adapters) as app:` runs the bot; `app.handle` is every adapter's sink."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        adapters: Sequence[Adapter],
+        *,
+        clock: Clock | None = None,
+        store: Store | None = None,
+        features: Sequence[Feature] | None = None,
+        crypto: Crypto | None = None,
+        run_scheduler: bool = True,
+    ) -> None:
+        self.settings = settings
+        self.clock = clock or SystemClock()
+        self.store = store or Store(settings.database_url)
+        self.adapters = {adapter.platform: adapter for adapter in adapters}
+        secret = settings.secrets.PRACTICEBOT_SECRET_KEY
+        if crypto is None and secret is not None:
+            crypto = Crypto(secret.get_secret_value())
+        rooms = Rooms(self.store, self.clock)
+        members = Members(self.store, self.clock)
+        self.ctx = Context(
+            settings=settings,
+            store=self.store,
+            clock=self.clock,
+            rooms=rooms,
+            members=members,
+            outbox=Outbox(self.adapters, rooms, members),
+            crypto_key=crypto,
+        )
+        self.features = list(features) if features is not None else load_features(settings)
+        self.builder = AppBuilder(settings)
+        for feature in self.features:
+            feature.setup(self.builder)
+        self.builder.router.freeze()
+        self._pipeline = build_pipeline(self.ctx, self.builder.router)
+        self._run_scheduler = run_scheduler
+        self._exit = AsyncExitStack()
+
+    async def __aenter__(self) -> App:
+        await self.store.start()
+        self._exit.push_async_callback(self.store.stop)
+        await self._register_configured_chats()
+        for feature in self.features:
+            await feature.start(self.ctx)
+            self._exit.push_async_callback(feature.stop, self.ctx)
+        for adapter in self.adapters.values():
+            await adapter.start(self.handle)
+            self._exit.push_async_callback(adapter.stop)
+        if self._run_scheduler and self.builder.jobs.items:
+            from scheduler import JobRunner
+
+            runner = JobRunner(self.ctx, self.builder.jobs.items)
+            await runner.start()
+            self._exit.push_async_callback(runner.stop)
+        log.info(
+            "started",
+            extra={
+                "platforms": ",".join(self.adapters),
+                "features": ",".join(f.name for f in self.features),
+                "database": "postgresql" if self.store.is_postgres else "sqlite",
+            },
+        )
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self._exit.aclose()
+
+    async def handle(self, event: Event) -> None:
+        """The sink every adapter pushes events into. Never raises: the adapter loop goes on."""
+        try:
+            await self._pipeline(event)
+        except Exception:
+            log.exception("event lost to an unexpected error", extra={"event_id": event.event_id})
+
+    async def run_jobs_once(self) -> None:
+        """Run every scheduled job once, now (console `@tick`, tests)."""
+        for item in self.builder.jobs.items:
+            try:
+                await item.job(self.ctx)
+            except Exception:
+                log.exception("job failed", extra={"job": item.name})
+
+    async def _register_configured_chats(self) -> None:
+        for chat in self.settings.chats:
+            await self.ctx.rooms.register(
+                Chat(chat.platform, chat.id, ChatKind.GROUP, chat.title), chat.role
+            )

@@ -1,0 +1,67 @@
+"""The explicit, typed context every handler receives."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from bot.actions import Action, Result
+from bot.adapter import Capabilities
+from bot.clock import Clock
+from bot.config import Settings
+from bot.crypto import Crypto
+from bot.errors import ConfigError
+from bot.events import MessagePosted
+from bot.members import Members
+from bot.outbox import Outbox
+from bot.rooms import Rooms
+from bot.services import Services
+from bot.store import Store
+
+
+class ModerationGate(Protocol):
+    async def screen(self, event: MessagePosted, ctx: Context) -> bool:
+        """True lets the post through; False means it was held (and the gate told whoever needs to know)."""
+        ...
+
+
+class OpenGate:
+    """Until a moderation feature plugs in, posts pass."""
+
+    async def screen(self, event: MessagePosted, ctx: Context) -> bool:
+        return True
+
+
+@dataclass
+class Context:
+    settings: Settings
+    store: Store
+    clock: Clock
+    rooms: Rooms
+    members: Members
+    outbox: Outbox
+    crypto_key: Crypto | None
+    services: Services = field(default_factory=Services)
+    moderation: ModerationGate = field(default_factory=OpenGate)
+
+    @property
+    def crypto(self) -> Crypto:
+        if self.crypto_key is None:
+            raise ConfigError(
+                "PRACTICEBOT_SECRET_KEY: not set; it is needed to encrypt held posts at rest"
+            )
+        return self.crypto_key
+
+    async def act(self, action: Action, *, wait: bool = True) -> Result:
+        return await self.outbox.act(action, wait=wait)
+
+    def capabilities(self, platform: str) -> Capabilities:
+        return self.outbox.adapter(platform).capabilities
+
+    @property
+    def platforms(self) -> list[str]:
+        return self.outbox.platforms
+
+
+Job = Callable[[Context], Awaitable[None]]
