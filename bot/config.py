@@ -26,6 +26,9 @@ class ChatRole(StrEnum):
     EXPERTS = "experts"
 
 
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
 class Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -75,9 +78,7 @@ class QuestionsSection(Section):
 
 class LearningSection(Section):
     programmes_dir: Path = PACKAGE_ROOT / "handlers" / "learning" / "programmes"
-    default_days: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]] = Field(
-        default_factory=lambda: ["mon", "wed", "fri"]
-    )
+    default_days: tuple[Weekday, ...] = ("mon", "wed", "fri")
     default_time: time = time(10, 0)
     working_hours_start: time = time(9, 0)
     working_hours_end: time = time(17, 0)
@@ -143,7 +144,8 @@ def load_settings(path: Path | None = None, env: dict[str, str] | None = None) -
         data = _read_toml(config_path)
     _refuse_secrets_in_file(data, config_path)
     try:
-        secrets = Secrets(_env_file=None, **{k: v for k, v in environ.items() if k in SECRET_NAMES})  # type: ignore[call-arg]
+        given: dict[str, Any] = {k: v for k, v in environ.items() if k in SECRET_NAMES}
+        secrets = Secrets(**given)
         return Settings(**data, secrets=secrets, source=str(config_path) if data else "defaults")
     except ValidationError as exc:
         raise ConfigError(_one_line(exc, config_path)) from None
@@ -196,5 +198,7 @@ def _zone(name: str) -> str:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"unknown time zone {name!r}; expected an IANA name such as Europe/London")
+        raise ValueError(
+            f"unknown time zone {name!r}; expected an IANA name such as Europe/London"
+        ) from None
     return name

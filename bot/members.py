@@ -86,7 +86,9 @@ class Members:
             await s.execute(delete(PendingNotice).where(PendingNotice.id.in_([r.id for r in rows])))
         notices = []
         for row in rows:
-            buttons = tuple(Button(str(label), str(data)) for label, data in row.payload["buttons"])  # type: ignore[union-attr,misc]
+            pairs = row.payload["buttons"]
+            assert isinstance(pairs, list)
+            buttons = tuple(Button(str(label), str(data)) for label, data in pairs)
             notices.append(PrivateNotice(user=user, text=str(row.payload["text"]), buttons=buttons))
         return notices
 
