@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -34,11 +35,16 @@ class Jobs:
         self.items.append(ScheduledJob(name, seconds, job))
 
 
+StatsProvider = Callable[[Context], Awaitable[str]]
+
+
 @dataclass
 class AppBuilder:
     settings: Settings
     router: Router = field(default_factory=Router)
     jobs: Jobs = field(default_factory=Jobs)
+    stats: list[StatsProvider] = field(default_factory=list)
+    """Sections of the moderators' /stats, one per feature, in registration order."""
 
 
 class Feature(Protocol):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.config import ChatRole, Settings
 from bot.context import Context
 from bot.events import ChatKind, MessagePosted
-from bot.feature import AppBuilder
+from bot.feature import AppBuilder, StatsProvider
 from bot.replies import reply
 from bot.router import Router, command_args
 
@@ -28,9 +28,14 @@ class AdminFeature:
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
         self._router: Router | None = None
+        self._stats: list[StatsProvider] = []
 
     def setup(self, app: AppBuilder) -> None:
         self._router = app.router
+        self._stats = app.stats
+        app.router.command(
+            "stats", self.stats, help="counts for moderation and learning", where="moderators"
+        )
         app.router.command("start", self.start_chat, help="say hello", where="direct")
         app.router.command("help", self.help, help="what I can do here")
         app.router.command(
@@ -71,6 +76,11 @@ class AdminFeature:
             if route.where in here and (admin or not route.admin)
         ]
         await reply(ctx, event, "Commands here: " + "; ".join(lines), private=True)
+
+    async def stats(self, event: MessagePosted, ctx: Context) -> None:
+        sections = [await provider(ctx) for provider in self._stats]
+        text = "\n".join(s for s in sections if s) or "Nothing to count yet."
+        await reply(ctx, event, text)
 
     async def setup_chat(self, event: MessagePosted, ctx: Context) -> None:
         word = command_args(event.text).lower()
