@@ -18,15 +18,22 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
-run: install
-	$(BIN)/python -m bot run
+# A local key for held posts, made once; production sets PRACTICEBOT_SECRET_KEY itself.
+var/dev-secret-key:
+	mkdir -p var
+	$(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(32))' > $@
+	chmod 600 $@
+
+run: install var/dev-secret-key
+	PRACTICEBOT_SECRET_KEY="$${PRACTICEBOT_SECRET_KEY:-$$(cat var/dev-secret-key)}" $(BIN)/python -m bot run
 
 test: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy bot
 	$(BIN)/python -m pytest --cov --cov-report=term:skip-covered -q
 
 lint: install
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
 	$(BIN)/mypy bot
 
 clean:

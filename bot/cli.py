@@ -65,6 +65,11 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check-config", parents=[common], help="validate settings and exit")
     check.set_defaults(func=cmd_check_config)
 
+    health = sub.add_parser(
+        "health", parents=[common], help="exit 0 if the settings load and the database answers"
+    )
+    health.set_defaults(func=cmd_health)
+
     db = sub.add_parser("db", parents=[common], help="database tools")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     upgrade = db_sub.add_parser("upgrade", parents=[common], help="apply every migration")
@@ -144,6 +149,28 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 
     asyncio.run(upgrade())
     print("database is at the newest schema")
+    return 0
+
+
+def cmd_health(args: argparse.Namespace) -> int:
+    from sqlalchemy import text
+
+    from bot.store import Store
+
+    settings = settings_from(args)
+
+    async def ping() -> None:
+        store = Store(settings.database_url)
+        try:
+            async with store.engine.connect() as conn:
+                await asyncio.wait_for(conn.execute(text("SELECT 1")), 5)
+        except Exception as exc:
+            raise StorageUnavailable(f"DATABASE_URL: the database does not answer: {exc}") from None
+        finally:
+            await store.stop()
+
+    asyncio.run(ping())
+    print("healthy")
     return 0
 
 

@@ -1,0 +1,20 @@
+# Practice Bot: slim Python base, non-root user. Without the semantic extra (torch): BM25 retrieval.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+WORKDIR /app
+
+RUN useradd --create-home --uid 10001 practicebot
+COPY pyproject.toml README.md ./
+COPY bot ./bot
+COPY handlers ./handlers
+COPY adapters ./adapters
+COPY scheduler ./scheduler
+COPY practicebot.toml ./
+RUN pip install . && mkdir -p /app/var && chown -R practicebot /app/var
+
+USER practicebot
+EXPOSE 3000
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+  CMD ["python", "-m", "bot", "health"]
+CMD ["python", "-m", "bot", "run"]

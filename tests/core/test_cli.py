@@ -1,0 +1,117 @@
+"""The command line as an admin meets it: one clear line on bad settings, --help everywhere."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_cli(
+    *args: str, cwd: Path, env: dict[str, str] | None = None, stdin: str = ""
+) -> subprocess.CompletedProcess[str]:
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "TELEGRAM_"))}
+    environ.pop("DATABASE_URL", None)
+    environ.pop("PRACTICEBOT_SECRET_KEY", None)
+    environ["PYTHONPATH"] = str(ROOT)
+    environ.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=cwd,
+        env=environ,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_hello_in_a_dm_gets_a_reply_and_exit_0(tmp_path: Path) -> None:
+    result = run_cli("console", "--script", "-", cwd=tmp_path, stdin="alice>> hello\n")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines and all(line.startswith("[dm:alice] ") for line in lines)
+    assert (tmp_path / "var" / "practicebot.db").exists()
+
+
+def test_a_script_with_an_unreadable_line_names_it_and_exits_2(tmp_path: Path) -> None:
+    script = tmp_path / "s.txt"
+    script.write_text("# a comment\nalice>> hello\nthis is not a line\n")
+    result = run_cli("console", "--script", str(script), cwd=tmp_path)
+    assert result.returncode == 2
+    assert "line 3" in result.stderr and "cannot read 'this is not a line'" in result.stderr
+    assert "[dm:alice]" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("toml", "expected"),
+    [
+        (
+            '[moderation]\nmode = "hold"\n',
+            "moderation.mode: Input should be 'enforce', 'audit' or 'off'",
+        ),
+        ("[bot\nname=1", "invalid TOML"),
+        ('[bot]\ntimezone = "Mars/Olympus"\n', "unknown time zone 'Mars/Olympus'"),
+        ('[slack]\nslack_bot_token = "xoxb-1"\n', "secrets are read from the environment only"),
+        ('[learning]\ndefault_time = "25:00"\n', "learning.default_time"),
+    ],
+)
+def test_a_wrong_setting_stops_start_up_with_one_line(
+    tmp_path: Path, toml: str, expected: str
+) -> None:
+    config = tmp_path / "practicebot.toml"
+    config.write_text(toml)
+    result = run_cli("check-config", "--config", str(config), cwd=tmp_path)
+    assert result.returncode == 2
+    assert expected in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_an_unreadable_config_file_is_named(tmp_path: Path) -> None:
+    config = tmp_path / "practicebot.toml"
+    config.write_bytes(b"\xff\xfe\x00garbage")
+    result = run_cli("check-config", "--config", str(config), cwd=tmp_path)
+    assert result.returncode == 2
+    assert f"{config}: not UTF-8 text" in result.stderr
+    missing = run_cli("check-config", "--config", str(tmp_path / "nope.toml"), cwd=tmp_path)
+    assert missing.returncode == 2 and "does not exist" in missing.stderr
+
+
+def test_a_database_that_is_down_at_start_up_is_a_clear_error(tmp_path: Path) -> None:
+    result = run_cli(
+        "db",
+        "upgrade",
+        cwd=tmp_path,
+        env={"DATABASE_URL": "postgresql+asyncpg://postgres@127.0.0.1:1/none"},
+    )
+    assert result.returncode == 3
+    assert (
+        "cannot reach the database at postgresql+asyncpg://postgres@127.0.0.1:1/none"
+        in result.stderr
+    )
+    assert "Traceback" not in result.stderr
+
+
+def test_an_unsupported_database_url_names_the_setting(tmp_path: Path) -> None:
+    result = run_cli("db", "upgrade", cwd=tmp_path, env={"DATABASE_URL": "mysql://x@y/z"})
+    assert result.returncode == 2
+    assert "DATABASE_URL: driver 'mysql' is not supported" in result.stderr
+
+
+def test_enforce_mode_with_a_platform_token_needs_the_secret_key(tmp_path: Path) -> None:
+    result = run_cli("run", cwd=tmp_path, env={"TELEGRAM_BOT_TOKEN": "123:abc"})
+    assert result.returncode == 2
+    assert "PRACTICEBOT_SECRET_KEY: required when moderation.mode is 'enforce'" in result.stderr
+
+
+@pytest.mark.parametrize("command", [[], ["run"], ["console"], ["check-config"], ["db", "upgrade"]])
+def test_every_command_has_help(tmp_path: Path, command: list[str]) -> None:
+    result = run_cli(*command, "--help", cwd=tmp_path)
+    assert result.returncode == 0
+    assert "usage: practicebot" in result.stdout

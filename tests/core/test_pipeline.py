@@ -1,0 +1,227 @@
+"""The pipeline as members experience it: once-only processing, screening first, polite failures."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+
+import pytest
+from sqlalchemy.exc import OperationalError
+
+from bot import pipeline
+from bot.actions import Button, PrivateNotice, Send
+from bot.context import Context
+from bot.events import ButtonPressed, MessageEdited, MessagePosted
+from bot.feature import AppBuilder
+from bot.replies import reply
+from bot.store import Store
+from tests.support import ALICE, BOB, GROUP, RecordingAdapter, dm, make_app, post
+
+
+@dataclass
+class EchoFeature:
+    """Answers questions by echoing their length; fails on 'boom'; has a button and a command."""
+
+    name: str = "echo"
+    seen: list[str] = field(default_factory=list)
+
+    def setup(self, app: AppBuilder) -> None:
+        app.router.command("ping", self.ping, help="answer pong")
+        app.router.button("echo:", self.press)
+        app.router.question(self.question)
+
+    async def start(self, ctx: Context) -> None:
+        return None
+
+    async def stop(self, ctx: Context) -> None:
+        return None
+
+    async def ping(self, event: MessagePosted, ctx: Context) -> None:
+        await reply(ctx, event, "pong", buttons=(Button("Again", "echo:again"),))
+
+    async def press(self, event: ButtonPressed, ctx: Context) -> None:
+        self.seen.append(event.data)
+        await reply(ctx, event, f"pressed {event.data}")
+
+    async def question(self, event: MessagePosted, ctx: Context) -> None:
+        if event.text == "boom":
+            raise RuntimeError("the handler broke")
+        self.seen.append(event.text)
+        await reply(ctx, event, f"{len(event.text)} characters")
+
+
+class HoldEverything:
+    def __init__(self) -> None:
+        self.screened: list[str] = []
+
+    async def screen(self, event: MessagePosted, ctx: Context) -> bool:
+        self.screened.append(event.text)
+        return "secret" not in event.text
+
+
+async def test_a_redelivered_event_is_processed_once(store: Store) -> None:
+    adapter, echo = RecordingAdapter(), EchoFeature()
+    event = post("what is s42?", chat=dm(ALICE))
+    async with make_app(store, adapter, [echo]) as app:
+        await app.handle(event)
+        await app.handle(event)
+    assert echo.seen == ["what is s42?"]
+    assert adapter.private(ALICE) == ["12 characters"]
+
+
+async def test_a_redelivered_event_is_processed_once_across_a_restart(store: Store) -> None:
+    event = post("what is s42?", chat=dm(ALICE))
+    first, second = EchoFeature(), EchoFeature()
+    async with make_app(store, RecordingAdapter(), [first]) as app:
+        await app.handle(event)
+    async with make_app(store, RecordingAdapter(), [second]) as app:
+        await app.handle(event)
+    assert first.seen == ["what is s42?"]
+    assert second.seen == []
+
+
+async def test_an_event_claimed_by_a_crashed_process_is_processed_on_retry(store: Store) -> None:
+    from datetime import timedelta
+
+    from bot.store.models import ProcessedEvent
+
+    event = post("still there?", chat=dm(ALICE))
+    echo = EchoFeature()
+    async with make_app(store, RecordingAdapter(), [echo]) as app:
+        stale = app.clock.now() - pipeline.CLAIM_LEASE - timedelta(seconds=1)
+        async with store.session() as s:
+            s.add(ProcessedEvent(key=event.dedup_key, claimed_at=stale, done=False))
+        await app.handle(event)
+    assert echo.seen == ["still there?"]
+
+
+async def test_a_failing_handler_is_answered_politely_and_the_next_event_goes_on(
+    store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    adapter, echo = RecordingAdapter(), EchoFeature()
+    async with make_app(store, adapter, [echo]) as app:
+        await app.handle(post("boom", chat=dm(ALICE)))
+        await app.handle(post("next one", chat=dm(ALICE)))
+    said = adapter.private(ALICE)
+    assert "something went wrong" in said[0]
+    assert said[1] == "8 characters"
+    failure = [r for r in caplog.records if r.getMessage() == "handler failed"]
+    assert failure and failure[0].chat == dm(ALICE).key  # type: ignore[attr-defined]
+
+
+async def test_every_group_post_is_screened_before_routing_and_held_posts_go_no_further(
+    store: Store,
+) -> None:
+    adapter, echo, gate = RecordingAdapter(), EchoFeature(), HoldEverything()
+    async with make_app(store, adapter, [echo]) as app:
+        app.ctx.moderation = gate
+        await app.handle(post("@bot a secret question", mentions_bot=True))
+        await app.handle(post("@bot a fine question", mentions_bot=True))
+        await app.handle(post("secret in a DM is not a group post", chat=dm(ALICE)))
+    assert gate.screened == ["@bot a secret question", "@bot a fine question"]
+    assert echo.seen == ["@bot a fine question", "secret in a DM is not a group post"]
+
+
+async def test_edits_are_screened_but_not_answered(store: Store) -> None:
+    adapter, echo, gate = RecordingAdapter(), EchoFeature(), HoldEverything()
+    original = post("@bot hello", mentions_bot=True)
+    edited = MessageEdited(
+        event_id=uuid.uuid4().hex,
+        chat=GROUP,
+        user=ALICE,
+        time=original.time,
+        message_id=original.message_id,
+        text="@bot hello again",
+        mentions_bot=True,
+    )
+    async with make_app(store, adapter, [echo]) as app:
+        app.ctx.moderation = gate
+        await app.handle(edited)
+    assert gate.screened == ["@bot hello again"]
+    assert echo.seen == []
+
+
+async def test_ordinary_group_chatter_gets_no_reply(store: Store) -> None:
+    adapter, echo = RecordingAdapter(), EchoFeature()
+    async with make_app(store, adapter, [echo]) as app:
+        await app.handle(post("morning all"))
+    assert adapter.actions == []
+
+
+async def test_unknown_command_gets_a_specific_private_answer(store: Store) -> None:
+    adapter = RecordingAdapter()
+    async with make_app(store, adapter, [EchoFeature()]) as app:
+        await app.handle(post("/frobnicate now"))
+    (notice,) = adapter.actions
+    assert isinstance(notice, PrivateNotice) and notice.user == ALICE
+    assert "/frobnicate" in notice.text and "/help" in notice.text
+
+
+async def test_empty_direct_message_is_answered_and_empty_group_post_ignored(store: Store) -> None:
+    adapter = RecordingAdapter()
+    async with make_app(store, adapter, [EchoFeature()]) as app:
+        await app.handle(post("   ", chat=dm(ALICE)))
+        await app.handle(post(""))
+    assert adapter.private(ALICE) == ["Your message was empty. Ask me a question, or send /help."]
+    assert len(adapter.actions) == 1
+
+
+async def test_control_characters_are_dropped_and_huge_messages_survive(store: Store) -> None:
+    adapter, echo = RecordingAdapter(), EchoFeature()
+    huge = "x" * 100_000
+    async with make_app(store, adapter, [echo]) as app:
+        await app.handle(post("a\x00b\x07c\nd", chat=dm(ALICE)))
+        await app.handle(post(huge, chat=dm(BOB)))
+    assert echo.seen == ["abc\nd", huge]
+    assert adapter.private(BOB) == ["100000 characters"]
+
+
+async def test_buttons_route_by_prefix_and_stale_buttons_say_so(store: Store) -> None:
+    adapter, echo = RecordingAdapter(), EchoFeature()
+    async with make_app(store, adapter, [echo]) as app:
+        await app.handle(post("/ping", chat=dm(ALICE)))
+        sent = adapter.actions[-1]
+        assert isinstance(sent, Send) and sent.buttons[0].label == "Again"
+        press = ButtonPressed(
+            event_id="p1",
+            chat=dm(ALICE),
+            user=ALICE,
+            time=app.clock.now(),
+            message_id="1000",
+            data=sent.buttons[0].data,
+        )
+        await app.handle(press)
+        await app.handle(
+            ButtonPressed(
+                event_id="p2",
+                chat=dm(ALICE),
+                user=ALICE,
+                time=app.clock.now(),
+                message_id="1000",
+                data="gone:123",
+            )
+        )
+    assert echo.seen == ["echo:again"]
+    assert adapter.private(ALICE)[-2:] == ["pressed echo:again", "That button is no longer active."]
+
+
+async def test_a_database_that_drops_while_running_keeps_the_event(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    adapter, echo = RecordingAdapter(), EchoFeature()
+    real_claim = pipeline._claim
+    outages = [
+        OperationalError("SELECT 1", {}, ConnectionError("server closed the connection"))
+    ] * 3
+
+    async def flaky_claim(event, ctx):  # type: ignore[no-untyped-def]
+        if outages:
+            raise outages.pop()
+        return await real_claim(event, ctx)
+
+    monkeypatch.setattr(pipeline, "_claim", flaky_claim)
+    monkeypatch.setattr(pipeline, "STORAGE_BACKOFF", (0.01, 0.01, 0.01, 0.01))
+    async with make_app(store, adapter, [echo]) as app:
+        await app.handle(post("are you there?", chat=dm(ALICE)))
+    assert echo.seen == ["are you there?"]
+    assert outages == []

@@ -1,0 +1,129 @@
+"""Test doubles shared by the suites: a recording adapter and an app factory."""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from bot.actions import Action, Delete, PrivateNotice, Result, Send, Update
+from bot.adapter import Capabilities, EventSink
+from bot.app import App
+from bot.clock import ManualClock
+from bot.config import Settings, load_settings
+from bot.crypto import Crypto
+from bot.errors import PlatformError
+from bot.events import Chat, ChatKind, MessagePosted, User
+from bot.feature import Feature, load_features
+from bot.store import Store
+
+PLATFORM = "test"
+GROUP = Chat(PLATFORM, "g1", ChatKind.GROUP, "Practice group")
+MODS = Chat(PLATFORM, "mods", ChatKind.GROUP, "Moderators")
+EXPERTS = Chat(PLATFORM, "experts", ChatKind.GROUP, "Experts")
+ALICE = User(PLATFORM, "u-alice", "alice")
+BOB = User(PLATFORM, "u-bob", "bob")
+ADMIN = User(PLATFORM, "u-admin", "admin")
+
+
+def dm(user: User) -> Chat:
+    return Chat(user.platform, f"dm-{user.id}", ChatKind.DIRECT, user.name)
+
+
+@dataclass
+class RecordingAdapter:
+    """Performs nothing, remembers everything; can be told to fail the next actions."""
+
+    platform: str = PLATFORM
+    capabilities: Capabilities = Capabilities(
+        delete_others=True, ephemeral=True, threads=True, buttons=True, edit=True
+    )
+    actions: list[Action] = field(default_factory=list)
+    failures: list[PlatformError] = field(default_factory=list)
+    sink: EventSink | None = None
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
+
+    async def start(self, sink: EventSink) -> None:
+        self.sink = sink
+
+    async def stop(self) -> None:
+        self.sink = None
+
+    async def perform(self, action: Action) -> Result:
+        if self.failures:
+            raise self.failures.pop(0)
+        self.actions.append(action)
+        if isinstance(action, Send):
+            return Result(str(next(self._ids)), action.chat)
+        if isinstance(action, PrivateNotice):
+            return Result(str(next(self._ids)), dm(action.user))
+        if isinstance(action, Update | Delete):
+            return Result(action.message_id, action.chat)
+        return Result(None)
+
+    def texts(self, kind: type[Action] = Action) -> list[str]:
+        return [getattr(a, "text", "") for a in self.actions if isinstance(a, kind)]
+
+    def to(self, chat: Chat) -> list[str]:
+        return [a.text for a in self.actions if isinstance(a, Send | Update) and a.chat == chat]
+
+    def private(self, user: User) -> list[str]:
+        found = []
+        for a in self.actions:
+            if isinstance(a, PrivateNotice) and a.user == user:
+                found.append(a.text)
+            elif isinstance(a, Send) and a.chat == dm(user):
+                found.append(a.text)
+        return found
+
+
+def make_settings(database_url: str, **sections: dict[str, object]) -> Settings:
+    base = load_settings(env={"DATABASE_URL": database_url})
+    data = base.model_dump()
+    for key, value in sections.items():
+        data[key] = {**data.get(key, {}), **value} if isinstance(data.get(key), dict) else value
+    data["bot"] = {**data["bot"], "admins": [ADMIN.key]}
+    return Settings(**data, secrets=base.secrets)
+
+
+def make_app(
+    store: Store,
+    adapter: RecordingAdapter,
+    features: Sequence[Feature] | tuple[str, ...] = ("handlers.admin",),
+    clock: ManualClock | None = None,
+    **sections: dict[str, object],
+) -> App:
+    """An app on `store` with the given features (objects, or feature package names to load)."""
+    settings = make_settings(str(store.url.render_as_string(hide_password=False)), **sections)
+    if all(isinstance(f, str) for f in features):
+        features = load_features(settings, tuple(str(f) for f in features))
+    return App(
+        settings,
+        [adapter],
+        clock=clock or ManualClock(datetime(2026, 3, 2, 10, 0, tzinfo=UTC)),
+        store=store,
+        features=list(features),  # type: ignore[arg-type]
+        crypto=Crypto("test-secret-key-for-the-suite"),
+        run_scheduler=False,
+    )
+
+
+def post(
+    text: str,
+    user: User = ALICE,
+    chat: Chat = GROUP,
+    *,
+    event_id: str | None = None,
+    mentions_bot: bool = False,
+) -> MessagePosted:
+    return MessagePosted(
+        event_id=event_id or uuid.uuid4().hex,
+        chat=chat,
+        user=user,
+        time=datetime(2026, 3, 2, 10, 0, tzinfo=UTC),
+        message_id=uuid.uuid4().hex[:8],
+        text=text,
+        mentions_bot=mentions_bot,
+    )
