@@ -32,14 +32,17 @@ def dm(user: User) -> Chat:
     return Chat(user.platform, f"dm-{user.id}", ChatKind.DIRECT, user.name)
 
 
+ALL_CAPABILITIES = Capabilities(
+    delete_others=True, ephemeral=True, threads=True, buttons=True, edit=True
+)
+
+
 @dataclass
 class RecordingAdapter:
     """Performs nothing, remembers everything; can be told to fail the next actions."""
 
     platform: str = PLATFORM
-    capabilities: Capabilities = Capabilities(
-        delete_others=True, ephemeral=True, threads=True, buttons=True, edit=True
-    )
+    capabilities: Capabilities = ALL_CAPABILITIES
     actions: list[Action] = field(default_factory=list)
     failures: list[PlatformError] = field(default_factory=list)
     sink: EventSink | None = None
