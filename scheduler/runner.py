@@ -43,8 +43,14 @@ class JobRunner:
     async def stop(self) -> None:
         self._scheduler.shutdown(wait=False)
         if self._lock_conn is not None:
+            # the connection goes back to the pool, so the session-level lock must be let go
+            await self._lock_conn.scalar(
+                text("SELECT pg_advisory_unlock(:id)"), {"id": ADVISORY_LOCK_ID}
+            )
+            await self._lock_conn.commit()
             await self._lock_conn.close()
             self._lock_conn = None
+        self.leading = False
 
     async def _try_lead(self) -> None:
         if self.leading:

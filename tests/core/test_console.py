@@ -1,0 +1,116 @@
+"""The console group as a person at a terminal uses it: rooms, DMs, buttons by number, clock."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from adapters.console.adapter import ConsoleAdapter
+from adapters.console.session import ConsoleSession, ScriptError
+from bot.actions import Button, PrivateNotice, Send, Update
+from bot.clock import ScenarioClock
+from bot.config import load_settings
+from bot.events import ButtonPressed, Event, MessageEdited, MessagePosted, User
+
+
+def make_session(
+    tmp_path: Path,
+) -> tuple[ConsoleSession, ConsoleAdapter, list[Event], io.StringIO, ScenarioClock]:
+    out = io.StringIO()
+    settings = load_settings(env={})
+    adapter = ConsoleAdapter(settings, out=out, files_dir=tmp_path)
+    events: list[Event] = []
+    ticks: list[int] = []
+    clock = ScenarioClock()
+
+    async def handle(event: Event) -> None:
+        events.append(event)
+
+    async def tick() -> None:
+        ticks.append(1)
+
+    session = ConsoleSession(adapter, handle, clock, tick, settings.bot.name)
+    return session, adapter, events, out, clock
+
+
+async def test_lines_become_events_in_the_right_chats(tmp_path: Path) -> None:
+    session, _, events, _, _ = make_session(tmp_path)
+    await session.play(
+        [
+            "alice> morning all",
+            "alice>> a private question",
+            "mod@moderators> /queue",
+            "alice~> morning everyone",
+            "bob> @PracticeBot what is s42? [file: notes.pdf]",
+        ]
+    )
+    kinds = [(type(e).__name__, e.chat.id, e.user.id) for e in events]
+    assert kinds == [
+        ("MessagePosted", "group", "alice"),
+        ("MessagePosted", "dm:alice", "alice"),
+        ("MessagePosted", "moderators", "mod"),
+        ("MessageEdited", "group", "alice"),
+        ("MessagePosted", "group", "bob"),
+    ]
+    edit = events[3]
+    assert isinstance(edit, MessageEdited) and edit.message_id == events[0].message_id  # type: ignore[attr-defined]
+    last = events[4]
+    assert isinstance(last, MessagePosted)
+    assert last.mentions_bot and last.file_names == ("notes.pdf",)
+    assert "[file:" not in last.text
+
+
+async def test_buttons_are_pressed_by_number_on_the_newest_card_a_member_can_see(
+    tmp_path: Path,
+) -> None:
+    session, adapter, events, out, _ = make_session(tmp_path)
+    mods = await adapter.perform(
+        Send(
+            chat=_room("moderators"),
+            text="Held post",
+            buttons=(Button("Restore", "mod:r:1"), Button("Keep", "mod:k:1")),
+        )
+    )
+    await adapter.perform(
+        PrivateNotice(
+            user=User("console", "alice", "alice"), text="Quiz", buttons=(Button("A", "learn:a"),)
+        )
+    )
+    await session.line("mod! 2")
+    await session.line("alice! 1")
+    presses = [e for e in events if isinstance(e, ButtonPressed)]
+    assert [(p.user.id, p.data, p.message_id) for p in presses] == [
+        ("mod", "mod:k:1", mods.message_id),
+        ("alice", "learn:a", "2"),
+    ]
+    await adapter.perform(
+        Update(chat=_room("moderators"), message_id=str(mods.message_id), text="Kept by mod")
+    )
+    printed = out.getvalue().splitlines()
+    assert printed[0] == "[moderators] Held post [1] Restore [2] Keep"
+    assert printed[1] == "[dm:alice] Quiz [1] A"
+    assert printed[2].startswith("[moderators] (card 1 updated) Kept by mod")
+    with pytest.raises(ScriptError, match=r"buttons 1\.\.1"):
+        await session.line("alice! 3")
+    with pytest.raises(ScriptError, match="no card"):
+        await session.line("sam! 1")
+
+
+async def test_clock_directives_move_scenario_time_and_tick_runs_jobs(tmp_path: Path) -> None:
+    session, _, events, _, _clock = make_session(tmp_path)
+    await session.play(["@clock 2026-03-27T09:00Z", "@advance 90m", "alice>> hi", "@tick"])
+    assert events[0].time.isoformat() == "2026-03-27T10:30:00+00:00"
+    errors = await session.play(["@clock tomorrow", "@advance ages", "@frobnicate", "@redeliver"])
+    assert errors[0].startswith("line 1: @clock needs an ISO time")
+    assert errors[1].startswith("line 2: @advance needs a duration")
+    assert errors[2].startswith("line 3: unknown directive @frobnicate")
+    assert len(errors) == 3  # @redeliver re-sent the last event
+    assert events[-1].event_id == events[0].event_id
+
+
+def _room(name: str):  # type: ignore[no-untyped-def]
+    from adapters.console.adapter import room_chat
+
+    return room_chat(name)
