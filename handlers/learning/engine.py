@@ -1,0 +1,469 @@
+"""The delivery engine: claims due delivery rows atomically, sends them, records what happened.
+
+Every (enrolment, task) send is a row with a unique key. A row moves pending -> sending -> sent:
+
+* claim: one conditional UPDATE moves due `pending` rows to `sending` with this process's token
+  and a lease (PostgreSQL picks them with FOR UPDATE SKIP LOCKED, so instances never block or
+  share rows; SQLite serialises writers, so the single UPDATE is the claim);
+* send through ctx.act, pacing all workers together when the platform says "retry after";
+* mark `sent` with the platform message id, in batches, only while our token still holds.
+
+A process that dies leaves `sending` rows behind; once their lease runs out another tick takes
+them over as *in doubt*: the send may or may not have reached the platform. If the adapter can
+look up what it sent (SentLookup), the engine asks and sends only if nothing is found, so no
+task is lost or doubled. Otherwise it sends again: never lost, and at most the rows that were in
+flight at the crash can arrive twice (answers are keyed by delivery, so a second copy is
+harmless).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Protocol, runtime_checkable
+
+from sqlalchemy import and_, bindparam, select, update
+
+from bot.actions import Action, PrivateNotice, Result
+from bot.config import LearningSection
+from bot.context import Context
+from bot.errors import PlatformError, RetryAfter
+from bot.events import User
+from handlers.learning.catalogue import Catalogue
+from handlers.learning.messages import task_buttons, task_text
+from handlers.learning.models import Delivery, Enrolment, State, Status
+from handlers.learning.planning import plan_from, rules_of
+from handlers.learning.schedule import Rules
+
+log = logging.getLogger(__name__)
+
+AUTO_PAUSE_AFTER = 3  # unanswered tasks in a row
+MAX_ATTEMPTS = 5
+FAILED_RETRY = timedelta(minutes=10)
+
+
+@runtime_checkable
+class SentLookup(Protocol):
+    """An adapter that can tell whether a message bearing `marker` (a button's data) was sent."""
+
+    async def find_sent(self, action: Action, marker: str) -> Result | None: ...
+
+
+class LeaseLost(Exception):
+    pass
+
+
+@dataclass(slots=True)
+class Claimed:
+    id: int
+    enrolment_id: int
+    task_id: str
+    kind: str
+    content: dict[str, Any]
+    due_at: datetime
+    in_doubt: bool
+
+
+@dataclass(slots=True)
+class Learner:
+    enrolment_id: int
+    user: User
+    status: str
+    missed: int
+    rules: Rules
+
+
+@dataclass
+class TickReport:
+    sent: int = 0
+    recovered: int = 0
+    found_already_sent: int = 0
+    cancelled: int = 0
+    paused: int = 0
+    retry_waits: int = 0
+
+
+@dataclass
+class _Done:
+    row: Claimed
+    result: Result | None
+    at: datetime
+    remind_at: datetime | None
+
+
+@dataclass
+class _Run:
+    ctx: Context
+    queue: asyncio.Queue[tuple[Claimed, Learner | None] | None]
+    report: TickReport = field(default_factory=TickReport)
+    done: list[_Done] = field(default_factory=list)
+    lease_ok_until: float = 0.0
+    resume_at: float = 0.0
+
+
+class DeliveryEngine:
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        settings: LearningSection,
+        *,
+        chunk: int = 100,
+        concurrency: int = 32,
+        lease_seconds: float = 20.0,
+        flush_every: float = 0.1,
+    ) -> None:
+        self.catalogue = catalogue
+        self.settings = settings
+        self.chunk = chunk
+        self.concurrency = concurrency
+        self.lease = timedelta(seconds=lease_seconds)
+        self.flush_every = flush_every
+        self.token = uuid.uuid4().hex  # this process: leases are renewed and checked by it
+
+    # -- the tick ---------------------------------------------------------------------------
+
+    async def tick(self, ctx: Context) -> TickReport:
+        """Send everything due now; returns when nothing due is left (or nothing claimable)."""
+        run = _Run(ctx, asyncio.Queue(maxsize=self.chunk * 2))
+        run.lease_ok_until = time.monotonic() + self.lease.total_seconds() * 0.75
+        workers = [asyncio.create_task(self._worker(run)) for _ in range(self.concurrency)]
+        flusher = asyncio.create_task(self._flusher(run))
+        renewer = asyncio.create_task(self._renewer(run))
+        try:
+            await self._produce(run)
+            for _ in workers:
+                await run.queue.put(None)
+            await asyncio.gather(*workers)
+        finally:
+            renewer.cancel()
+            flusher.cancel()
+            for worker in workers:
+                worker.cancel()
+            await self._flush(run)
+        if run.report.sent or run.report.recovered:
+            log.info("deliveries sent", extra=vars(run.report))
+        return run.report
+
+    async def _produce(self, run: _Run) -> None:
+        recovering = True
+        while True:
+            rows = await self._claim(run.ctx, recover=recovering)
+            if not rows:
+                if recovering:
+                    recovering = False
+                    continue
+                return
+            run.report.recovered += sum(r.in_doubt for r in rows)
+            learners = await self._learners(run.ctx, {r.enrolment_id for r in rows})
+            for row in rows:
+                await run.queue.put((row, learners.get(row.enrolment_id)))
+
+    async def _claim(self, ctx: Context, *, recover: bool) -> list[Claimed]:
+        now = ctx.clock.now()
+        if recover:
+            # rows a dead process held: lease over, still `sending`
+            due = and_(Delivery.state == State.SENDING.value, Delivery.lease_until < now)
+        else:
+            due = and_(Delivery.state == State.PENDING.value, Delivery.due_at <= now)
+        pick = select(Delivery.id).where(due).order_by(Delivery.due_at, Delivery.id)
+        pick = pick.limit(self.chunk)
+        if ctx.store.is_postgres:
+            pick = pick.with_for_update(skip_locked=True)
+        stmt = (
+            update(Delivery)
+            .where(Delivery.id.in_(pick.scalar_subquery()), due)
+            .values(
+                state=State.SENDING.value,
+                claim_token=self.token,
+                lease_until=now + self.lease,
+                attempts=Delivery.attempts + 1,
+            )
+            .returning(
+                Delivery.id,
+                Delivery.enrolment_id,
+                Delivery.task_id,
+                Delivery.kind,
+                Delivery.content,
+                Delivery.due_at,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        async with ctx.store.session() as s:
+            result = await s.execute(stmt)
+            return [Claimed(*row, in_doubt=recover) for row in result.all()]
+
+    async def _learners(self, ctx: Context, ids: set[int]) -> dict[int, Learner]:
+        async with ctx.store.session() as s:
+            rows = (await s.scalars(select(Enrolment).where(Enrolment.id.in_(ids)))).all()
+        return {
+            e.id: Learner(
+                e.id,
+                User(e.platform, e.user_id, e.user_name),
+                e.status,
+                e.missed_in_row,
+                rules_of(e, self.settings),
+            )
+            for e in rows
+        }
+
+    async def _renewer(self, run: _Run) -> None:
+        interval = self.lease.total_seconds() / 4
+        while True:
+            await asyncio.sleep(interval)
+            async with run.ctx.store.session() as s:
+                await s.execute(
+                    update(Delivery)
+                    .where(
+                        Delivery.claim_token == self.token,
+                        Delivery.state == State.SENDING.value,
+                    )
+                    .values(lease_until=run.ctx.clock.now() + self.lease)
+                    .execution_options(synchronize_session=False)
+                )
+            run.lease_ok_until = time.monotonic() + self.lease.total_seconds() * 0.75
+
+    async def _worker(self, run: _Run) -> None:
+        while (item := await run.queue.get()) is not None:
+            row, learner = item
+            try:
+                await self._deliver(run, row, learner)
+            except LeaseLost:
+                log.warning("lease lost before sending; left for recovery", extra={"id": row.id})
+            except Exception:
+                log.exception("delivery failed", extra={"delivery": row.id})
+                await self._release(run.ctx, row, failed=True)
+
+    async def _deliver(self, run: _Run, row: Claimed, learner: Learner | None) -> None:
+        ctx = run.ctx
+        if learner is None or learner.status != Status.ACTIVE:
+            await self._cancel(ctx, row)
+            run.report.cancelled += 1
+            return
+        if row.kind == "task" and learner.missed >= AUTO_PAUSE_AFTER:
+            await self._auto_pause(run, row, learner)
+            return
+        action = PrivateNotice(
+            user=learner.user,
+            text=task_text(row.content, review=row.kind == "review"),
+            buttons=task_buttons(row.id, row.content),
+        )
+        result: Result | None = None
+        if row.in_doubt:
+            adapter = ctx.outbox.adapter(learner.user.platform)
+            if isinstance(adapter, SentLookup):
+                result = await adapter.find_sent(action, action.buttons[0].data)
+                if result is not None:
+                    run.report.found_already_sent += 1
+        if result is None:
+            try:
+                result = await self._send(run, action)
+            except RetryAfter:
+                raise
+            except PlatformError as exc:
+                log.warning(
+                    "platform refused a task", extra={"delivery": row.id, "error": str(exc)}
+                )
+                await self._release(ctx, row, failed=True)
+                return
+        now = ctx.clock.now()
+        remind = learner.rules.add_working_time(now, self.settings.reminder_hours)
+        run.done.append(_Done(row, result, now, remind))
+        run.report.sent += 1
+        if len(run.done) >= self.chunk:
+            await self._flush(run)
+
+    async def _send(self, run: _Run, action: Action) -> Result:
+        while True:
+            wait = run.resume_at - time.monotonic()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            if time.monotonic() > run.lease_ok_until:
+                raise LeaseLost()
+            try:
+                return await run.ctx.act(action, wait=False)
+            except RetryAfter as exc:
+                # one pause for every worker: the platform's limit is per bot, not per request
+                run.report.retry_waits += 1
+                run.resume_at = max(run.resume_at, time.monotonic() + exc.seconds)
+
+    async def _flusher(self, run: _Run) -> None:
+        while True:
+            await asyncio.sleep(self.flush_every)
+            await self._flush(run)
+
+    async def _flush(self, run: _Run) -> None:
+        """Mark sent rows, count unanswered tasks and plan each enrolment's next task."""
+        done, run.done = run.done, []
+        if not done:
+            return
+        ctx = run.ctx
+        async with ctx.store.session() as s:
+            table = Delivery.__table__  # Core: a plain executemany, not an ORM bulk update
+            await s.execute(
+                update(table)
+                .where(
+                    table.c.id == bindparam("row_id"),
+                    table.c.claim_token == self.token,
+                    table.c.state == State.SENDING.value,
+                )
+                .values(
+                    state=State.SENT.value,
+                    sent_at=bindparam("at"),
+                    message_id=bindparam("mid"),
+                    remind_at=bindparam("remind"),
+                    lease_until=None,
+                ),
+                [
+                    {
+                        "row_id": d.row.id,
+                        "at": d.at,
+                        "mid": d.result.message_id if d.result else None,
+                        "remind": d.remind_at,
+                    }
+                    for d in done
+                ],
+            )
+            tasks = [d for d in done if d.row.kind == "task"]
+            if not tasks:
+                return
+            enrolments = {
+                e.id: e
+                for e in (
+                    await s.scalars(
+                        select(Enrolment).where(
+                            Enrolment.id.in_({d.row.enrolment_id for d in tasks})
+                        )
+                    )
+                ).all()
+            }
+            for d in tasks:
+                enrolment = enrolments.get(d.row.enrolment_id)
+                if enrolment is None:
+                    continue
+                enrolment.missed_in_row += 1
+                if enrolment.status != Status.ACTIVE:
+                    continue
+                rules = rules_of(enrolment, self.settings)
+                due = rules.next_due(max(d.row.due_at, d.at))
+                await plan_from(s, enrolment, int(d.row.content["index"]) + 1, due, self.catalogue)
+
+    async def _cancel(self, ctx: Context, row: Claimed) -> None:
+        async with ctx.store.session() as s:
+            await s.execute(
+                update(Delivery)
+                .where(Delivery.id == row.id, Delivery.claim_token == self.token)
+                .values(state=State.CANCELLED.value, lease_until=None)
+                .execution_options(synchronize_session=False)
+            )
+
+    async def _release(self, ctx: Context, row: Claimed, *, failed: bool) -> None:
+        """Give a row back (to be tried later), or cancel it after too many failures."""
+        async with ctx.store.session() as s:
+            attempts = await s.scalar(select(Delivery.attempts).where(Delivery.id == row.id))
+            state = State.CANCELLED if (attempts or 0) >= MAX_ATTEMPTS else State.PENDING
+            await s.execute(
+                update(Delivery)
+                .where(Delivery.id == row.id, Delivery.claim_token == self.token)
+                .values(
+                    state=state.value,
+                    lease_until=None,
+                    due_at=ctx.clock.now() + FAILED_RETRY if failed else row.due_at,
+                )
+                .execution_options(synchronize_session=False)
+            )
+
+    async def _auto_pause(self, run: _Run, row: Claimed, learner: Learner) -> None:
+        ctx = run.ctx
+        async with ctx.store.session() as s:
+            enrolment = await s.get(Enrolment, learner.enrolment_id)
+            if enrolment is None or enrolment.status != Status.ACTIVE:
+                return
+            enrolment.status = Status.PAUSED.value
+            enrolment.position = int(row.content["index"])
+            await s.execute(
+                update(Delivery)
+                .where(
+                    Delivery.enrolment_id == enrolment.id,
+                    Delivery.state.in_([State.PENDING.value, State.SENDING.value]),
+                )
+                .values(state=State.CANCELLED.value, lease_until=None)
+                .execution_options(synchronize_session=False)
+            )
+            title = row.content["programme"]
+        run.report.paused += 1
+        await self._send(
+            run,
+            PrivateNotice(
+                user=learner.user,
+                text=(
+                    f"I've paused {title}: the last {AUTO_PAUSE_AFTER} tasks went unanswered, "
+                    "so I'll stop sending for now. Send /resume when you'd like them again "
+                    "(or /schedule to pick other days and times)."
+                ),
+            ),
+        )
+
+    # -- reminders -------------------------------------------------------------------------
+
+    async def remind(self, ctx: Context) -> int:
+        """One reminder per unanswered task, after the configured working-time delay.
+
+        Claimed like deliveries; a crash mid-send leaves it `sending` and it is not sent again:
+        a reminder may be lost, never doubled."""
+        now = ctx.clock.now()
+        due = and_(
+            Delivery.reminder.is_(None),
+            Delivery.remind_at <= now,
+            Delivery.state == State.SENT.value,
+        )
+        pick = select(Delivery.id).where(due).order_by(Delivery.remind_at).limit(self.chunk)
+        if ctx.store.is_postgres:
+            pick = pick.with_for_update(skip_locked=True)
+        sent = 0
+        while True:
+            async with ctx.store.session() as s:
+                rows = (
+                    await s.execute(
+                        update(Delivery)
+                        .where(Delivery.id.in_(pick.scalar_subquery()), due)
+                        .values(reminder="sending")
+                        .returning(Delivery.id, Delivery.enrolment_id, Delivery.content)
+                        .execution_options(synchronize_session=False)
+                    )
+                ).all()
+            if not rows:
+                return sent
+            async with ctx.store.session() as s:
+                enrolments = {
+                    e.id: e
+                    for e in (
+                        await s.scalars(
+                            select(Enrolment).where(Enrolment.id.in_({r[1] for r in rows}))
+                        )
+                    ).all()
+                }
+            for row_id, enrolment_id, content in rows:
+                enrolment = enrolments.get(enrolment_id)
+                if enrolment is not None and enrolment.status == Status.ACTIVE:
+                    await ctx.act(
+                        PrivateNotice(
+                            user=User(enrolment.platform, enrolment.user_id, enrolment.user_name),
+                            text=(
+                                f"A gentle reminder: “{content['title']}” ({content['programme']}) "
+                                "is waiting for you above. It takes about "
+                                f"{content['minutes']} minutes."
+                            ),
+                        )
+                    )
+                    sent += 1
+                async with ctx.store.session() as s:
+                    await s.execute(
+                        update(Delivery)
+                        .where(Delivery.id == row_id)
+                        .values(reminder="sent")
+                        .execution_options(synchronize_session=False)
+                    )
