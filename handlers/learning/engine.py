@@ -44,6 +44,7 @@ log = logging.getLogger(__name__)
 AUTO_PAUSE_AFTER = 3  # unanswered tasks in a row
 MAX_ATTEMPTS = 5
 FAILED_RETRY = timedelta(minutes=10)
+RECOVERY_EVERY = 5.0  # seconds
 
 
 @runtime_checkable
@@ -66,6 +67,7 @@ class Claimed:
     content: dict[str, Any]
     due_at: datetime
     in_doubt: bool
+    send_by: float = 0.0  # monotonic deadline: after it, our lease may have gone to another process
 
 
 @dataclass(slots=True)
@@ -101,8 +103,8 @@ class _Run:
     queue: asyncio.Queue[tuple[Claimed, Learner | None] | None]
     report: TickReport = field(default_factory=TickReport)
     done: list[_Done] = field(default_factory=list)
-    lease_ok_until: float = 0.0
     resume_at: float = 0.0
+    flushing: asyncio.Lock = field(default_factory=asyncio.Lock)
 
 
 class DeliveryEngine:
@@ -129,17 +131,14 @@ class DeliveryEngine:
     async def tick(self, ctx: Context) -> TickReport:
         """Send everything due now; returns when nothing due is left (or nothing claimable)."""
         run = _Run(ctx, asyncio.Queue(maxsize=self.chunk * 2))
-        run.lease_ok_until = time.monotonic() + self.lease.total_seconds() * 0.75
         workers = [asyncio.create_task(self._worker(run)) for _ in range(self.concurrency)]
         flusher = asyncio.create_task(self._flusher(run))
-        renewer = asyncio.create_task(self._renewer(run))
         try:
             await self._produce(run)
             for _ in workers:
                 await run.queue.put(None)
             await asyncio.gather(*workers)
         finally:
-            renewer.cancel()
             flusher.cancel()
             for worker in workers:
                 worker.cancel()
@@ -150,7 +149,11 @@ class DeliveryEngine:
 
     async def _produce(self, run: _Run) -> None:
         recovering = True
+        next_recovery = time.monotonic() + RECOVERY_EVERY
         while True:
+            if time.monotonic() >= next_recovery:
+                # a long tick still looks for rows a crashed process left behind
+                recovering, next_recovery = True, time.monotonic() + RECOVERY_EVERY
             rows = await self._claim(run.ctx, recover=recovering)
             if not rows:
                 if recovering:
@@ -192,9 +195,11 @@ class DeliveryEngine:
             )
             .execution_options(synchronize_session=False)
         )
+        # a margin under the lease: a send attempt must start while the row is surely ours
+        send_by = time.monotonic() + self.lease.total_seconds() * 0.75
         async with ctx.store.session() as s:
             result = await s.execute(stmt)
-            return [Claimed(*row, in_doubt=recover) for row in result.all()]
+            return [Claimed(*row, in_doubt=recover, send_by=send_by) for row in result.all()]
 
     async def _learners(self, ctx: Context, ids: set[int]) -> dict[int, Learner]:
         async with ctx.store.session() as s:
@@ -209,22 +214,6 @@ class DeliveryEngine:
             )
             for e in rows
         }
-
-    async def _renewer(self, run: _Run) -> None:
-        interval = self.lease.total_seconds() / 4
-        while True:
-            await asyncio.sleep(interval)
-            async with run.ctx.store.session() as s:
-                await s.execute(
-                    update(Delivery)
-                    .where(
-                        Delivery.claim_token == self.token,
-                        Delivery.state == State.SENDING.value,
-                    )
-                    .values(lease_until=run.ctx.clock.now() + self.lease)
-                    .execution_options(synchronize_session=False)
-                )
-            run.lease_ok_until = time.monotonic() + self.lease.total_seconds() * 0.75
 
     async def _worker(self, run: _Run) -> None:
         while (item := await run.queue.get()) is not None:
@@ -260,7 +249,7 @@ class DeliveryEngine:
                     run.report.found_already_sent += 1
         if result is None:
             try:
-                result = await self._send(run, action)
+                result = await self._send(run, action, row.send_by)
             except RetryAfter:
                 raise
             except PlatformError as exc:
@@ -276,12 +265,12 @@ class DeliveryEngine:
         if len(run.done) >= self.chunk:
             await self._flush(run)
 
-    async def _send(self, run: _Run, action: Action) -> Result:
+    async def _send(self, run: _Run, action: Action, send_by: float | None = None) -> Result:
         while True:
             wait = run.resume_at - time.monotonic()
             if wait > 0:
                 await asyncio.sleep(wait)
-            if time.monotonic() > run.lease_ok_until:
+            if send_by is not None and time.monotonic() > send_by:
                 raise LeaseLost()
             try:
                 return await run.ctx.act(action, wait=False)
@@ -297,10 +286,12 @@ class DeliveryEngine:
 
     async def _flush(self, run: _Run) -> None:
         """Mark sent rows, count unanswered tasks and plan each enrolment's next task."""
-        done, run.done = run.done, []
-        if not done:
-            return
-        ctx = run.ctx
+        async with run.flushing:  # one flush at a time: no two transactions on the same rows
+            done, run.done = run.done, []
+            if done:
+                await self._mark_sent(run.ctx, done)
+
+    async def _mark_sent(self, ctx: Context, done: list[_Done]) -> None:
         async with ctx.store.session() as s:
             table = Delivery.__table__  # Core: a plain executemany, not an ORM bulk update
             await s.execute(

@@ -147,7 +147,8 @@ def parse_programme(text: str, file: Path) -> Programme:
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
+        # where the broken construct starts (an unclosed bracket) beats where YAML gave up
+        mark = exc.context_mark or exc.problem_mark
         line = mark.line + 1 if mark is not None else 1
         raise ProgrammeError([Problem(file, line, "", f"not valid YAML: {exc.problem}")]) from None
     if node is None:
