@@ -156,8 +156,13 @@ async def bench(args: argparse.Namespace) -> dict[str, object]:
         started = time.monotonic()
         killed_at = restarted_at = None
         limit = started + args.timeout
+        next_note = started + 5
         while time.monotonic() < limit:
             await asyncio.sleep(0.05)
+            if time.monotonic() >= next_note:
+                next_note += 5
+                elapsed = time.monotonic() - started
+                print(f"{elapsed:5.1f}s delivered {platform.unique}", file=sys.stderr)
             if killed_at is None and platform.unique >= args.kill_at * args.learners:
                 child.send_signal(signal.SIGKILL)
                 await asyncio.to_thread(child.wait)
@@ -213,9 +218,18 @@ async def worker(args: argparse.Namespace) -> None:
     loop = asyncio.get_running_loop()
     loop.add_signal_handler(signal.SIGTERM, stop.set)
     adapter = BenchAdapter(args.platform_url, lookup=not args.no_lookup)
+    profiler = None
+    if os.environ.get("BENCH_PROFILE"):
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
     async with App(settings, [adapter], features=[LearningFeature(settings)]):
         print("ready", flush=True)
         await stop.wait()
+    if profiler is not None:
+        profiler.disable()
+        profiler.dump_stats(os.environ["BENCH_PROFILE"])
 
 
 def main() -> int:

@@ -36,7 +36,8 @@ from bot.events import User
 from handlers.learning.catalogue import Catalogue
 from handlers.learning.messages import task_buttons, task_text
 from handlers.learning.models import Delivery, Enrolment, State, Status
-from handlers.learning.planning import plan_from, rules_of
+from handlers.learning.pacing import Pacer
+from handlers.learning.planning import Plan, plan_many, rules_of
 from handlers.learning.schedule import Rules
 
 log = logging.getLogger(__name__)
@@ -103,8 +104,9 @@ class _Run:
     queue: asyncio.Queue[tuple[Claimed, Learner | None] | None]
     report: TickReport = field(default_factory=TickReport)
     done: list[_Done] = field(default_factory=list)
-    resume_at: float = 0.0
+    pacer: Pacer = field(default_factory=Pacer)
     flushing: asyncio.Lock = field(default_factory=asyncio.Lock)
+    finished: asyncio.Event = field(default_factory=asyncio.Event)
 
 
 class DeliveryEngine:
@@ -139,9 +141,11 @@ class DeliveryEngine:
                 await run.queue.put(None)
             await asyncio.gather(*workers)
         finally:
-            flusher.cancel()
             for worker in workers:
                 worker.cancel()
+            # never cancel a flush half-way: its rows would stay `sending` until their lease ends
+            run.finished.set()
+            await flusher
             await self._flush(run)
         if run.report.sent or run.report.recovered:
             log.info("deliveries sent", extra=vars(run.report))
@@ -258,38 +262,55 @@ class DeliveryEngine:
                 )
                 await self._release(ctx, row, failed=True)
                 return
+        # from here on the row is sent: nothing may fail it back to `pending`
         now = ctx.clock.now()
-        remind = learner.rules.add_working_time(now, self.settings.reminder_hours)
+        try:
+            remind: datetime | None = learner.rules.add_working_time(
+                now, self.settings.reminder_hours
+            )
+        except Exception:
+            log.exception("no reminder time", extra={"delivery": row.id})
+            remind = None
         run.done.append(_Done(row, result, now, remind))
         run.report.sent += 1
-        if len(run.done) >= self.chunk:
-            await self._flush(run)
 
     async def _send(self, run: _Run, action: Action, send_by: float | None = None) -> Result:
         while True:
-            wait = run.resume_at - time.monotonic()
-            if wait > 0:
-                await asyncio.sleep(wait)
+            await run.pacer.wait()
             if send_by is not None and time.monotonic() > send_by:
                 raise LeaseLost()
             try:
-                return await run.ctx.act(action, wait=False)
+                result = await run.ctx.act(action, wait=False)
             except RetryAfter as exc:
-                # one pause for every worker: the platform's limit is per bot, not per request
+                # one pace for every worker: the platform's limit is per bot, not per request
                 run.report.retry_waits += 1
-                run.resume_at = max(run.resume_at, time.monotonic() + exc.seconds)
+                run.pacer.pushed_back(exc.seconds)
+                continue
+            run.pacer.accepted()
+            return result
 
     async def _flusher(self, run: _Run) -> None:
-        while True:
-            await asyncio.sleep(self.flush_every)
-            await self._flush(run)
+        while not run.finished.is_set():
+            try:
+                await asyncio.wait_for(run.finished.wait(), self.flush_every)
+            except TimeoutError:
+                pass
+            try:
+                await self._flush(run)
+            except Exception:
+                log.exception("could not record sent deliveries; will retry")
 
     async def _flush(self, run: _Run) -> None:
         """Mark sent rows, count unanswered tasks and plan each enrolment's next task."""
         async with run.flushing:  # one flush at a time: no two transactions on the same rows
             done, run.done = run.done, []
-            if done:
+            if not done:
+                return
+            try:
                 await self._mark_sent(run.ctx, done)
+            except BaseException:
+                run.done[:0] = done  # keep them for the next flush
+                raise
 
     async def _mark_sent(self, ctx: Context, done: list[_Done]) -> None:
         async with ctx.store.session() as s:
@@ -331,6 +352,7 @@ class DeliveryEngine:
                     )
                 ).all()
             }
+            plans = []
             for d in tasks:
                 enrolment = enrolments.get(d.row.enrolment_id)
                 if enrolment is None:
@@ -340,7 +362,8 @@ class DeliveryEngine:
                     continue
                 rules = rules_of(enrolment, self.settings)
                 due = rules.next_due(max(d.row.due_at, d.at))
-                await plan_from(s, enrolment, int(d.row.content["index"]) + 1, due, self.catalogue)
+                plans.append(Plan(enrolment, int(d.row.content["index"]) + 1, due))
+            await plan_many(s, plans, self.catalogue)
 
     async def _cancel(self, ctx: Context, row: Claimed) -> None:
         async with ctx.store.session() as s:

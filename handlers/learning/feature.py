@@ -416,12 +416,11 @@ class LearningFeature:
         async with ctx.store.session() as s:
             if await self._choosing(s, event.user) is not None:
                 return True
-            row = await open_delivery(s, event.user)
-        if row is None or (row.held and False):
-            return False
-        if row.content.get("kind") in ("quiz", "scenario"):
-            return bool(_PICK.match(event.text))  # an answer typed instead of pressed
-        return bool(row.content.get("reflection"))
+            if await open_delivery(s, event.user, wants_text=True) is not None:
+                return True
+            row = await open_delivery(s, event.user, wants_text=False)
+        # an answer typed instead of pressed; other text is for the questions feature
+        return row is not None and bool(_PICK.match(event.text))
 
     async def _choosing(self, s: AsyncSession, user: User) -> Enrolment | None:
         return await s.scalar(
@@ -438,7 +437,10 @@ class LearningFeature:
     async def on_text(self, event: MessagePosted, ctx: Context) -> None:
         async with ctx.store.session() as s:
             choosing = await self._choosing(s, event.user)
-            row = None if choosing is not None else await open_delivery(s, event.user)
+            row = None
+            if choosing is None:
+                typed_pick = bool(_PICK.match(event.text))
+                row = await open_delivery(s, event.user, wants_text=not typed_pick)
         if choosing is not None:
             await self._confirm(event, ctx, choosing.id, choice_text=event.text)
             return

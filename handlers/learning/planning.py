@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, time
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -25,16 +27,29 @@ def review_key(enrolment_id: int, task_id: str, number: int) -> str:
 
 
 def rules_of(enrolment: Enrolment, settings: LearningSection) -> Rules:
-    days = frozenset(DAY_NAMES.index(d) for d in enrolment.days.split(",") if d)
-    quiet = parse_quiet(enrolment.quiet) if enrolment.quiet else None
-    return Rules(
-        days,
-        parse_time(enrolment.at_time),
-        ZoneInfo(enrolment.timezone),
+    return _rules(
+        enrolment.days,
+        enrolment.at_time,
+        enrolment.timezone,
+        enrolment.quiet,
         settings.working_hours_start,
         settings.working_hours_end,
-        quiet,
         settings.holidays,
+    )
+
+
+@lru_cache(maxsize=4096)  # thousands of learners share a handful of schedules
+def _rules(
+    days: str, at: str, zone: str, quiet: str | None, opens: time, closes: time, calendar: str
+) -> Rules:
+    return Rules(
+        frozenset(DAY_NAMES.index(d) for d in days.split(",") if d),
+        parse_time(at),
+        ZoneInfo(zone),
+        opens,
+        closes,
+        parse_quiet(quiet) if quiet else None,
+        calendar,
     )
 
 
@@ -91,3 +106,43 @@ async def plan_from(
         await insert_once(s, [delivery_row(enrolment.id, key, task_id, "task", content, due)])
     enrolment.position = index + 1
     return True
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    enrolment: Enrolment
+    start: int
+    due: datetime
+
+
+async def plan_many(s: AsyncSession, plans: list[Plan], catalogue: Catalogue) -> None:
+    """plan_from for many enrolments in two statements (the delivery engine's hot path)."""
+    revive: list[dict[str, Any]] = []
+    rows: list[dict[str, Any]] = []
+    for plan in plans:
+        e = plan.enrolment
+        index = catalogue.next_index(e.programme_id, e.task_ids, plan.start)
+        if index is None:
+            e.position = len(e.task_ids)
+            continue
+        content = catalogue.snapshot(e.programme_id, e.task_ids, index)
+        assert content is not None
+        key = task_key(e.id, e.task_ids[index])
+        revive.append({"k": key, "due": plan.due, "content": content})
+        rows.append(delivery_row(e.id, key, e.task_ids[index], "task", content, plan.due))
+        e.position = index + 1
+    if not rows:
+        return
+    table = Delivery.__table__
+    await s.execute(
+        update(table)
+        .where(table.c.key == bindparam("k"), table.c.state == State.CANCELLED.value)
+        .values(
+            state=State.PENDING.value,
+            due_at=bindparam("due"),
+            content=bindparam("content"),
+            claim_token=None,
+        ),
+        revive,
+    )
+    await insert_once(s, rows)

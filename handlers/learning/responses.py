@@ -158,9 +158,10 @@ async def mark(
     return Outcome("Well done. Saved to your CPD record.", True, completed)
 
 
-async def open_delivery(s: AsyncSession, user: User) -> Delivery | None:
-    """The newest task sent to the learner and not yet answered, in an active programme."""
-    return await s.scalar(
+async def open_delivery(s: AsyncSession, user: User, *, wants_text: bool) -> Delivery | None:
+    """The newest unanswered task sent to the learner in a running programme; with `wants_text`,
+    the newest one that asks for a written reflection (a review quiz may have come after it)."""
+    rows = await s.scalars(
         select(Delivery)
         .join(Enrolment, Enrolment.id == Delivery.enrolment_id)
         .where(
@@ -170,8 +171,12 @@ async def open_delivery(s: AsyncSession, user: User) -> Delivery | None:
             Delivery.state == State.SENT.value,
         )
         .order_by(Delivery.sent_at.desc(), Delivery.id.desc())
-        .limit(1)
+        .limit(10)
     )
+    found = rows.all()
+    if wants_text:
+        return next((row for row in found if row.content.get("reflection")), None)
+    return found[0] if found else None
 
 
 async def reflect(

@@ -18,7 +18,7 @@ from handlers.learning.planning import delivery_row, insert_once, review_key
 from handlers.learning.schedule import Rules
 
 SCHEDULER = Scheduler(learning_steps=(), relearning_steps=(), enable_fuzzing=False)
-RETIRE_AFTER = timedelta(days=14)  # remembered well enough: stop reviewing inside the programme
+RETIRE_AFTER = timedelta(days=7)  # remembered a week ahead: enough for a programme of weeks
 
 
 async def record_answer(

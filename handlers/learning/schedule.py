@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
@@ -33,6 +33,11 @@ class ScheduleError(ValueError):
 @cache
 def bank_holidays(calendar: str) -> holidays.HolidayBase:
     return holidays.country_holidays("GB", subdiv=_CALENDARS[calendar])
+
+
+@lru_cache(maxsize=8192)
+def _working_day(calendar: str, day: date) -> bool:
+    return day.weekday() in WORKING_DAYS and day not in bank_holidays(calendar)
 
 
 def parse_time(word: str) -> time:
@@ -165,7 +170,7 @@ class Rules:
             )
 
     def is_working_day(self, day: date) -> bool:
-        return day.weekday() in WORKING_DAYS and day not in bank_holidays(self.calendar)
+        return _working_day(self.calendar, day)
 
     def next_due(self, after: datetime) -> datetime:
         """The first due moment strictly after `after` (UTC)."""

@@ -1,0 +1,67 @@
+"""Scripted console scenarios: the same files play with `python -m bot console --script FILE`.
+
+`# expect: TEXT` lines (comments to the console) say what the bot must have printed since the
+previous expectation; `# verify-badge: FILE` checks a badge the console saved.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from adapters.console.adapter import ROOMS, ConsoleAdapter, room_chat
+from adapters.console.session import ConsoleSession
+from bot.app import App
+from bot.clock import ScenarioClock
+from bot.config import load_settings
+from bot.crypto import Crypto
+from bot.feature import load_features
+from handlers.learning.badges import verify
+from tests.learning.conftest import write_key
+
+SCENARIOS = sorted((Path(__file__).parent / "scenarios").glob("*.txt"))
+
+
+@pytest.mark.parametrize("script", SCENARIOS, ids=[s.stem for s in SCENARIOS])
+async def test_scenario(script: Path, tmp_path: Path) -> None:
+    key = tmp_path / "badge.pem"
+    write_key(key)
+    base = load_settings(env={"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"})
+    settings = base.model_copy(
+        update={"learning": base.learning.model_copy(update={"badge_key_file": key})}
+    )
+    out = io.StringIO()
+    files = tmp_path / "files"
+    adapter = ConsoleAdapter(settings, out=out, files_dir=files)
+    clock = ScenarioClock()
+    features = load_features(settings, ("handlers.admin", "handlers.learning"))
+    async with App(
+        settings,
+        [adapter],
+        clock=clock,
+        features=features,
+        crypto=Crypto("scenario-secret-key-0123"),
+        run_scheduler=False,
+    ) as app:
+        for name, (role, _title) in ROOMS.items():
+            await app.ctx.rooms.register(room_chat(name), role)
+        session = ConsoleSession(adapter, app.handle, clock, app.run_jobs_once, "PracticeBot")
+        seen = 0
+        lines = script.read_text().splitlines()  # noqa: ASYNC240 (a small local file)
+        for number, line in enumerate(lines, 1):
+            if line.startswith("# expect:"):
+                wanted = line.removeprefix("# expect:").strip()
+                printed = out.getvalue()
+                found = printed.find(wanted, seen)
+                assert found >= 0, (
+                    f"{script.name}:{number}: expected {wanted!r} in:\n{printed[seen:]}"
+                )
+                seen = found
+            elif line.startswith("# verify-badge:"):
+                badge = files / line.removeprefix("# verify-badge:").strip()
+                credential = verify(badge.read_text()).credential
+                assert "OpenBadgeCredential" in credential["type"]
+            else:
+                assert await session.play([line]) == [], f"{script.name}:{number}"
