@@ -12,9 +12,9 @@ import asyncio
 import time
 from collections import deque
 
-SLOWER = 1.02
-FASTER = 0.99
-QUIET = 1.0  # seconds without a push-back before speeding up
+SLOWER = 1.01
+FASTER = 0.995
+QUIET = 0.3  # seconds without a push-back before speeding up
 
 
 class Pacer:
