@@ -36,7 +36,13 @@ from sqlalchemy.ext.asyncio import create_async_engine  # noqa: E402
 from bot.config import load_settings  # noqa: E402
 from bot.store import Store  # noqa: E402
 from handlers.learning.catalogue import Catalogue  # noqa: E402
-from handlers.learning.models import Delivery, Enrolment, State, Status  # noqa: E402
+from handlers.learning.models import (  # noqa: E402
+    DELIVERIES,
+    ENROLMENTS,
+    Delivery,
+    State,
+    Status,
+)
 from handlers.learning.planning import task_key  # noqa: E402
 
 ADMIN_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
@@ -92,9 +98,9 @@ async def seed(store: Store, learners: int) -> None:
     ]
     async with store.session() as s:
         for start in range(0, learners, 5000):
-            await s.execute(insert(Enrolment.__table__), enrolments[start : start + 5000])
+            await s.execute(insert(ENROLMENTS), enrolments[start : start + 5000])
         for start in range(0, learners, 5000):
-            await s.execute(insert(Delivery.__table__), deliveries[start : start + 5000])
+            await s.execute(insert(DELIVERIES), deliveries[start : start + 5000])
         await s.execute(
             text(
                 "SELECT setval(pg_get_serial_sequence('learning_enrolments', 'id'), "

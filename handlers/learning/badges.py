@@ -51,12 +51,12 @@ def load_signing_key(settings: LearningSection) -> Ed25519PrivateKey:
             )
             path.chmod(0o600)
     try:
-        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        loaded = serialization.load_pem_private_key(path.read_bytes(), password=None)
     except (OSError, ValueError) as exc:
         raise ConfigError(f"learning.badge_key_file: cannot read {path}: {exc}") from None
-    if not isinstance(key, Ed25519PrivateKey):
+    if not isinstance(loaded, Ed25519PrivateKey):
         raise ConfigError(f"learning.badge_key_file: {path} is not an Ed25519 private key")
-    return key
+    return loaded
 
 
 def public_jwk(key: Ed25519PublicKey) -> dict[str, Any]:
@@ -142,7 +142,7 @@ def verify(token: str, issuer_key: Ed25519PublicKey | None = None) -> Verified:
     embedded = header.get("jwk")
     if issuer_key is None and embedded is None:
         raise BadgeInvalid("no key to check against: the header has no jwk and no --key given")
-    key: Any = issuer_key or OKPAlgorithm.from_jwk(embedded)
+    key: Any = issuer_key or OKPAlgorithm.from_jwk(dict(embedded or {}))
     try:
         claims = jwt.decode(
             token, key, algorithms=["EdDSA"], options={"require": ["iss", "jti", "nbf"]}

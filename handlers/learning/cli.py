@@ -9,6 +9,7 @@ import argparse
 import asyncio
 import csv
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
@@ -21,7 +22,7 @@ from bot.store import Store
 from bot.store.models import MemberRecord
 from handlers.learning.badges import BadgeInvalid, verify
 from handlers.learning.catalogue import Catalogue
-from handlers.learning.enrolments import apply_choice, defaults, replan, start_enrolment
+from handlers.learning.enrolments import defaults, replan, start_enrolment
 from handlers.learning.models import Status
 from handlers.learning.planning import rules_of
 from handlers.learning.programmes import ProgrammeError, load_programmes
@@ -160,7 +161,9 @@ def _csv_users(path: Path, platform: str) -> list[User]:
     ]
 
 
-async def _enrol(settings: Settings, args: argparse.Namespace) -> tuple[int, int]:
+async def _enrol(
+    settings: Settings, args: argparse.Namespace, now: datetime | None = None
+) -> tuple[int, int]:
     catalogue = Catalogue.from_folder(settings.learning.programmes_dir)
     if catalogue.get(args.programme) is None:
         raise ValueError(
@@ -168,9 +171,7 @@ async def _enrol(settings: Settings, args: argparse.Namespace) -> tuple[int, int
         )
     store = Store(settings.database_url)
     await store.start()
-    from bot.clock import SystemClock
-
-    now = SystemClock().now()
+    now = now or datetime.now(UTC)
     enrolled = skipped = 0
     try:
         if args.csv is not None:
@@ -190,10 +191,8 @@ async def _enrol(settings: Settings, args: argparse.Namespace) -> tuple[int, int
                 if not fresh:
                     skipped += 1
                     continue
-                rules = apply_choice(enrolment, None, settings.learning)
                 enrolment.status = Status.ACTIVE.value
                 await replan(s, enrolment, catalogue, rules_of(enrolment, settings.learning), now)
-                del rules
                 enrolled += 1
     finally:
         await store.stop()

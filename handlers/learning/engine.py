@@ -35,7 +35,7 @@ from bot.errors import PlatformError, RetryAfter
 from bot.events import User
 from handlers.learning.catalogue import Catalogue
 from handlers.learning.messages import task_buttons, task_text
-from handlers.learning.models import Delivery, Enrolment, State, Status
+from handlers.learning.models import DELIVERIES, Delivery, Enrolment, State, Status
 from handlers.learning.pacing import Pacer
 from handlers.learning.planning import Plan, plan_many, rules_of
 from handlers.learning.schedule import Rules
@@ -314,7 +314,7 @@ class DeliveryEngine:
 
     async def _mark_sent(self, ctx: Context, done: list[_Done]) -> None:
         async with ctx.store.session() as s:
-            table = Delivery.__table__  # Core: a plain executemany, not an ORM bulk update
+            table = DELIVERIES  # Core: a plain executemany, not an ORM bulk update
             await s.execute(
                 update(table)
                 .where(

@@ -50,7 +50,7 @@ def feedback_text(content: dict[str, Any], option: int) -> tuple[str, bool | Non
     if right is True:
         verdict = "Correct."
     elif right is False:
-        best = content["options"][int(correct) - 1]["text"]
+        best = content["options"][int(str(correct)) - 1]["text"]
         verdict = f"Not quite. The best answer is {correct}. {best}."
     else:
         verdict = "Thanks."

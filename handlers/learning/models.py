@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import cast
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.store import Base, UTCDateTime
@@ -85,6 +86,11 @@ class Delivery(Base):
         Index("ix_learning_deliveries_due", "state", "due_at"),
         Index("ix_learning_deliveries_remind", "reminder", "remind_at"),
     )
+
+
+# The Core table, for executemany statements on the delivery engine's hot path
+DELIVERIES = cast(Table, Delivery.__table__)
+ENROLMENTS = cast(Table, Enrolment.__table__)
 
 
 class ReviewCard(Base):

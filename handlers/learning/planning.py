@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import LearningSection
 from handlers.learning.catalogue import Catalogue
-from handlers.learning.models import Delivery, Enrolment, State
+from handlers.learning.models import DELIVERIES, Delivery, Enrolment, State
 from handlers.learning.schedule import DAY_NAMES, Rules, parse_quiet, parse_time
 
 
@@ -57,7 +57,7 @@ async def insert_once(s: AsyncSession, rows: list[dict[str, Any]]) -> None:
     """Insert delivery rows, skipping any whose key exists: planning twice is harmless."""
     if not rows:
         return
-    dialect = s.bind.dialect.name
+    dialect = s.get_bind().dialect.name
     make = postgresql.insert if dialect == "postgresql" else sqlite.insert
     await s.execute(make(Delivery).on_conflict_do_nothing(index_elements=["key"]), rows)
 
@@ -133,7 +133,7 @@ async def plan_many(s: AsyncSession, plans: list[Plan], catalogue: Catalogue) ->
         e.position = index + 1
     if not rows:
         return
-    table = Delivery.__table__
+    table = DELIVERIES
     await s.execute(
         update(table)
         .where(table.c.key == bindparam("k"), table.c.state == State.CANCELLED.value)

@@ -141,7 +141,7 @@ async def harness(store: Store, tmp_path: Path) -> AsyncIterator[Harness]:
     app = make_app(
         store,
         adapter,
-        features=("handlers.learning",),
+        features=("handlers.admin", "handlers.learning"),
         clock=clock,
         learning={
             "badge_key_file": str(key_file),
