@@ -38,6 +38,7 @@ from handlers.learning.messages import task_buttons, task_text
 from handlers.learning.models import DELIVERIES, Delivery, Enrolment, State, Status
 from handlers.learning.pacing import Pacer
 from handlers.learning.planning import Plan, plan_many, rules_of
+from handlers.learning.reminders import send_reminders
 from handlers.learning.schedule import Rules
 
 log = logging.getLogger(__name__)
@@ -421,63 +422,5 @@ class DeliveryEngine:
             ),
         )
 
-    # -- reminders -------------------------------------------------------------------------
-
     async def remind(self, ctx: Context) -> int:
-        """One reminder per unanswered task, after the configured working-time delay.
-
-        Claimed like deliveries; a crash mid-send leaves it `sending` and it is not sent again:
-        a reminder may be lost, never doubled."""
-        now = ctx.clock.now()
-        due = and_(
-            Delivery.reminder.is_(None),
-            Delivery.remind_at <= now,
-            Delivery.state == State.SENT.value,
-        )
-        pick = select(Delivery.id).where(due).order_by(Delivery.remind_at).limit(self.chunk)
-        if ctx.store.is_postgres:
-            pick = pick.with_for_update(skip_locked=True)
-        sent = 0
-        while True:
-            async with ctx.store.session() as s:
-                rows = (
-                    await s.execute(
-                        update(Delivery)
-                        .where(Delivery.id.in_(pick.scalar_subquery()), due)
-                        .values(reminder="sending")
-                        .returning(Delivery.id, Delivery.enrolment_id, Delivery.content)
-                        .execution_options(synchronize_session=False)
-                    )
-                ).all()
-            if not rows:
-                return sent
-            async with ctx.store.session() as s:
-                enrolments = {
-                    e.id: e
-                    for e in (
-                        await s.scalars(
-                            select(Enrolment).where(Enrolment.id.in_({r[1] for r in rows}))
-                        )
-                    ).all()
-                }
-            for row_id, enrolment_id, content in rows:
-                enrolment = enrolments.get(enrolment_id)
-                if enrolment is not None and enrolment.status == Status.ACTIVE:
-                    await ctx.act(
-                        PrivateNotice(
-                            user=User(enrolment.platform, enrolment.user_id, enrolment.user_name),
-                            text=(
-                                f"A gentle reminder: “{content['title']}” ({content['programme']}) "
-                                "is waiting for you above. It takes about "
-                                f"{content['minutes']} minutes."
-                            ),
-                        )
-                    )
-                    sent += 1
-                async with ctx.store.session() as s:
-                    await s.execute(
-                        update(Delivery)
-                        .where(Delivery.id == row_id)
-                        .values(reminder="sent")
-                        .execution_options(synchronize_session=False)
-                    )
+        return await send_reminders(ctx, self.chunk)
