@@ -1,0 +1,235 @@
+"""The chat around tasks: enrolment buttons and schedule replies, answers, reflections."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.actions import Button
+from bot.context import Context
+from bot.events import ButtonPressed, ChatKind, MessagePosted, User
+from bot.replies import reply
+from handlers.learning.completion import issue_badge
+from handlers.learning.enrolments import (
+    apply_choice,
+    defaults,
+    replan,
+    start_enrolment,
+)
+from handlers.learning.messages import PREFIX, task_buttons
+from handlers.learning.models import Delivery, Enrolment, Status
+from handlers.learning.planning import rules_of
+from handlers.learning.records import local
+from handlers.learning.responses import Outcome, answer, mark, open_delivery, reflect
+from handlers.learning.schedule import ScheduleError, parse_choice
+from handlers.learning.state import LearningState
+
+_PICK = re.compile(r"^\s*(?:[1-5]|[a-eA-E])\s*[.)]?\s*$")
+SCHEDULE_HELP = (
+    "Reply with days, a time and optionally a time zone, for example "
+    "`tue thu 09:30` or `mon wed fri 10:00 Europe/London`."
+)
+
+
+class Dialogue:
+    def __init__(self, state: LearningState) -> None:
+        self.state = state
+
+    async def press(self, event: ButtonPressed, ctx: Context) -> None:
+        parts = event.data[len(PREFIX) :].split(":")
+        verb, args = parts[0], parts[1:]
+        try:
+            if verb == "enrol" and len(args) == 1:
+                await self._enrol(event, ctx, args[0])
+                return
+            numbers = [int(a) for a in args]
+        except ValueError:
+            numbers = []
+        now = ctx.clock.now()
+        outcome: Outcome | None = None
+        async with ctx.store.session() as s:
+            if verb == "a" and len(numbers) == 2:
+                outcome = await answer(
+                    s,
+                    event.user,
+                    numbers[0],
+                    numbers[1],
+                    now,
+                    self.state.catalogue,
+                    self.state.learning,
+                )
+            elif verb in ("done", "skip") and len(numbers) == 1:
+                outcome = await mark(
+                    s, event.user, numbers[0], verb == "skip", now, self.state.catalogue
+                )
+        if verb in ("go", "cancel") and len(numbers) == 1:
+            await self._confirm(event, ctx, numbers[0], cancel=verb == "cancel")
+            return
+        if outcome is None:
+            await reply(ctx, event, "That button is no longer active.", private=True)
+            return
+        await reply(ctx, event, outcome.text, private=True)
+        if outcome.completed is not None:
+            await issue_badge(ctx, self.state, outcome.completed, event.user)
+
+    async def _enrol(self, event: ButtonPressed, ctx: Context, programme_id: str) -> None:
+        programme = self.state.catalogue.get(programme_id)
+        if programme is None:
+            await reply(
+                ctx, event, "That programme is no longer offered. Send /learn.", private=True
+            )
+            return
+        zone = await ctx.members.timezone(event.user) or self.state.settings.bot.timezone
+        d = defaults(self.state.learning, zone)
+        async with ctx.store.session() as s:
+            enrolment, fresh = await start_enrolment(
+                s, event.user, programme_id, self.state.catalogue, d, ctx.clock.now()
+            )
+            status, eid = enrolment.status, enrolment.id
+            current = rules_of(enrolment, self.state.learning).describe()
+        if not fresh:
+            await reply(
+                ctx,
+                event,
+                f"You're already in {programme.title} ({status}). /progress shows where you are.",
+                private=True,
+            )
+            return
+        await reply(
+            ctx,
+            event,
+            f"You're joining {programme.title}. When would you like tasks? "
+            f"Suggested: {current}. Press “Use these”, or {SCHEDULE_HELP}",
+            buttons=(
+                Button("Use these", f"{PREFIX}go:{eid}"),
+                Button("Cancel", f"{PREFIX}cancel:{eid}"),
+            ),
+            private=True,
+        )
+
+    async def _confirm(
+        self,
+        event: ButtonPressed | MessagePosted,
+        ctx: Context,
+        enrolment_id: int,
+        *,
+        cancel: bool = False,
+        choice_text: str | None = None,
+    ) -> None:
+        now = ctx.clock.now()
+        async with ctx.store.session() as s:
+            e = await s.get(Enrolment, enrolment_id)
+            if e is None or (e.platform, e.user_id) != (event.user.platform, event.user.id):
+                await reply(ctx, event, "That button is no longer active.", private=True)
+                return
+            if e.status != Status.CHOOSING:
+                await reply(
+                    ctx,
+                    event,
+                    f"That's already settled: {self.state.title(e)} is {e.status}.",
+                    private=True,
+                )
+                return
+            if cancel:
+                e.status = Status.STOPPED.value
+                await reply(
+                    ctx, event, f"OK, you haven't joined {self.state.title(e)}.", private=True
+                )
+                return
+            try:
+                choice = parse_choice(choice_text) if choice_text else None
+                rules = apply_choice(e, choice, self.state.learning)
+            except ScheduleError as exc:
+                await s.rollback()
+                await reply(ctx, event, f"{exc} {SCHEDULE_HELP}", private=True)
+                return
+            e.status = Status.ACTIVE.value
+            e.missed_in_row = 0
+            due = await replan(s, e, self.state.catalogue, rules, now)
+            title, zone = self.state.title(e), e.timezone
+        if choice is not None and choice.zone is not None:
+            await ctx.members.set_timezone(event.user, choice.zone.key)
+        first = f" Your first task comes {local(due, zone)}." if due else ""
+        await reply(
+            ctx,
+            event,
+            f"Welcome to {title}: tasks {rules.describe()}.{first} "
+            "/progress, /pause, /resume, /stop and /schedule change it.",
+            private=True,
+        )
+
+    # -- free text ---------------------------------------------------------------------------
+
+    async def expects_text(self, event: MessagePosted, ctx: Context) -> bool:
+        if event.chat.kind is not ChatKind.DIRECT or not event.text.strip():
+            return False
+        async with ctx.store.session() as s:
+            if await self._choosing(s, event.user) is not None:
+                return True
+            if await open_delivery(s, event.user, wants_text=True) is not None:
+                return True
+            row = await open_delivery(s, event.user, wants_text=False)
+        # an answer typed instead of pressed; other text is for the questions feature
+        return row is not None and bool(_PICK.match(event.text))
+
+    async def _choosing(self, s: AsyncSession, user: User) -> Enrolment | None:
+        return await s.scalar(
+            select(Enrolment)
+            .where(
+                Enrolment.platform == user.platform,
+                Enrolment.user_id == user.id,
+                Enrolment.status == Status.CHOOSING.value,
+            )
+            .order_by(Enrolment.id.desc())
+            .limit(1)
+        )
+
+    async def on_text(self, event: MessagePosted, ctx: Context) -> None:
+        async with ctx.store.session() as s:
+            choosing = await self._choosing(s, event.user)
+            row = None
+            if choosing is None:
+                typed_pick = bool(_PICK.match(event.text))
+                row = await open_delivery(s, event.user, wants_text=not typed_pick)
+        if choosing is not None:
+            await self._confirm(event, ctx, choosing.id, choice_text=event.text)
+            return
+        if row is None:
+            return
+        if row.content.get("kind") in ("quiz", "scenario"):
+            await reply(
+                ctx,
+                event,
+                f"Please answer “{row.content['title']}” with one of the buttons:",
+                buttons=task_buttons(row.id, row.content),
+            )
+            return
+        if not await ctx.moderation.screen(event, ctx):
+            async with ctx.store.session() as s:
+                await s.execute(
+                    update(Delivery)
+                    .where(Delivery.id == row.id)
+                    .values(held=True)
+                    .execution_options(synchronize_session=False)
+                )
+            await reply(
+                ctx,
+                event,
+                "I haven't saved that reflection: it seems to identify a person (a name or "
+                "details that could point to someone). It has been held for the moderators, "
+                "as a group post would be. Please write it again without them.",
+            )
+            return
+        async with ctx.store.session() as s:
+            fresh = await s.get(Delivery, row.id)
+            assert fresh is not None
+            outcome = await reflect(
+                s, event.user, fresh, event.text, ctx.clock.now(), self.state.catalogue
+            )
+        await reply(ctx, event, outcome.text)
+        if outcome.completed is not None:
+            await issue_badge(ctx, self.state, outcome.completed, event.user)
+
+    # -- completion --------------------------------------------------------------------------
