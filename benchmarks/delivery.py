@@ -251,7 +251,7 @@ def main() -> int:
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--database", help=argparse.SUPPRESS)
     parser.add_argument("--platform-url", help=argparse.SUPPRESS)
-    parser.add_argument("--tick", type=float, default=0.5, help=argparse.SUPPRESS)
+    parser.add_argument("--tick", type=float, default=0.25, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         asyncio.run(worker(args))

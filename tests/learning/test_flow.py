@@ -244,3 +244,31 @@ async def test_edited_programme_does_not_break_enrolment_in_flight(harness: Harn
     sent = [t for t in h.tasks() if ": Review ·" not in t]
     assert "A question that needs case detail" in sent[-2]
     assert "Review your last five posts" in sent[-1]  # c04 is skipped, nothing breaks
+
+
+async def test_an_earlier_tasks_buttons_still_record_a_late_answer(harness: Harness) -> None:
+    h = harness
+    await h.enrol("mon tue wed thu fri 10:00")
+    h.clock.set(at(27, 10))
+    await h.tick()
+    await h.press(h.buttons()[0].data)  # skip c01
+    h.clock.set(at(30, 9))
+    await h.tick()
+    quiz = h.buttons()  # c02, left unanswered
+    h.clock.set(at(31, 9))
+    await h.tick()
+    assert "Task 3 of 10" in h.tasks()[-1]
+    await h.press(quiz[1].data)
+    assert h.last_text().startswith("That was an earlier task; your answer still counts.")
+    assert "Correct." in h.last_text()
+
+
+async def test_learn_in_a_group_answers_privately(harness: Harness) -> None:
+    from bot.actions import PrivateVia
+    from tests.support import GROUP, post
+
+    h = harness
+    await h.app.handle(post("/learn", chat=GROUP))
+    notice = h.adapter.actions[-1]
+    assert isinstance(notice, PrivateNotice) and notice.prefer is PrivateVia.EPHEMERAL
+    assert h.adapter.to(GROUP) == []
