@@ -101,7 +101,8 @@ class Dialogue:
             ctx,
             event,
             f"You're joining {programme.title}. When would you like tasks? "
-            f"Suggested: {current}. Press “Use these”, or {SCHEDULE_HELP}",
+            f"Suggested: {current}. Press “Use these”, or {SCHEDULE_HELP}"
+            + ("" if event.chat.kind is ChatKind.DIRECT else " (in a direct message with me)"),
             buttons=(
                 Button("Use these", f"{PREFIX}go:{eid}"),
                 Button("Cancel", f"{PREFIX}cancel:{eid}"),
