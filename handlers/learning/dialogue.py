@@ -23,7 +23,7 @@ from handlers.learning.models import Delivery, Enrolment, Status
 from handlers.learning.planning import rules_of
 from handlers.learning.records import local
 from handlers.learning.responses import Outcome, answer, mark, open_delivery, reflect
-from handlers.learning.schedule import ScheduleError, parse_choice
+from handlers.learning.schedule import ScheduleError, looks_like_schedule, parse_choice
 from handlers.learning.state import LearningState
 
 _PICK = re.compile(r"^\s*(?:[1-5]|[a-eA-E])\s*[.)]?\s*$")
@@ -167,7 +167,7 @@ class Dialogue:
         if event.chat.kind is not ChatKind.DIRECT or not event.text.strip():
             return False
         async with ctx.store.session() as s:
-            if await self._choosing(s, event.user) is not None:
+            if looks_like_schedule(event.text) and await self._choosing(s, event.user):
                 return True
             if await open_delivery(s, event.user, wants_text=True) is not None:
                 return True
@@ -189,7 +189,9 @@ class Dialogue:
 
     async def on_text(self, event: MessagePosted, ctx: Context) -> None:
         async with ctx.store.session() as s:
-            choosing = await self._choosing(s, event.user)
+            choosing = None
+            if looks_like_schedule(event.text):
+                choosing = await self._choosing(s, event.user)
             row = None
             if choosing is None:
                 typed_pick = bool(_PICK.match(event.text))

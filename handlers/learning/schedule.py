@@ -74,6 +74,14 @@ class Choice:
     zone: ZoneInfo | None = None
 
 
+def looks_like_schedule(text: str) -> bool:
+    """Could this be an attempt at a schedule (rather than, say, a question)?"""
+    return any(
+        w.lower() in _DAY_WORDS or w.lower() == "weekdays" or w[:1].isdigit() or "/" in w
+        for w in text.replace(",", " ").split()
+    )
+
+
 def parse_choice(text: str) -> Choice:
     """Read "tue thu 09:30 Europe/London" (any part may be left out)."""
     days: set[int] = set()

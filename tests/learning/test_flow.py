@@ -272,3 +272,15 @@ async def test_learn_in_a_group_answers_privately(harness: Harness) -> None:
     notice = h.adapter.actions[-1]
     assert isinstance(notice, PrivateNotice) and notice.prefer is PrivateVia.EPHEMERAL
     assert h.adapter.to(GROUP) == []
+
+
+async def test_a_question_while_choosing_a_schedule_is_not_taken_for_one(
+    harness: Harness,
+) -> None:
+    h = harness
+    await h.say("/learn")
+    await h.press(h.buttons()[0].data)
+    await h.say("What counts as identifying information?")
+    assert "didn't understand" not in h.last_text()
+    await h.say("thu 09:45")
+    assert "Thu at 09:45 (Europe/London)" in h.last_text()
