@@ -114,6 +114,18 @@ async def replan(
         (i for i, t in enumerate(enrolment.task_ids) if t not in sent), len(enrolment.task_ids)
     )
     due = rules.next_due(now)
+    # reviews withdrawn by a pause come back, no earlier than the next slot
+    await s.execute(
+        update(Delivery)
+        .where(
+            Delivery.enrolment_id == enrolment.id,
+            Delivery.kind == "review",
+            Delivery.state == State.CANCELLED.value,
+            Delivery.sent_at.is_(None),
+        )
+        .values(state=State.PENDING.value, due_at=due, claim_token=None)
+        .execution_options(synchronize_session=False)
+    )
     return due if await plan_from(s, enrolment, start, due, catalogue) else None
 
 

@@ -284,3 +284,22 @@ async def test_a_question_while_choosing_a_schedule_is_not_taken_for_one(
     assert "didn't understand" not in h.last_text()
     await h.say("thu 09:45")
     assert "Thu at 09:45 (Europe/London)" in h.last_text()
+
+
+async def test_reviews_withdrawn_by_a_pause_come_back_on_resume(harness: Harness) -> None:
+    h = harness
+    await h.enrol("mon tue wed thu fri 10:00")
+    h.clock.set(at(27, 10))
+    await h.tick()
+    await h.press(h.buttons()[0].data)
+    h.clock.set(at(30, 9))
+    await h.tick()
+    await h.press(h.buttons()[0].data)  # wrong: a review is planned
+    await h.say("/pause")
+    h.clock.set(at(31, 9))
+    await h.tick()
+    assert not [t for t in h.tasks() if ": Review ·" in t]
+    await h.say("/resume")
+    h.clock.set(at(1, 9, month=4))
+    await h.tick()
+    assert len([t for t in h.tasks() if ": Review ·" in t]) == 1
