@@ -127,7 +127,7 @@ class DeliveryEngine:
         self.concurrency = concurrency
         self.lease = timedelta(seconds=lease_seconds)
         self.flush_every = flush_every
-        self.token = uuid.uuid4().hex  # this process: leases are renewed and checked by it
+        self.token = uuid.uuid4().hex  # this process's claims: only it may mark them sent
 
     # -- the tick ---------------------------------------------------------------------------
 
@@ -255,13 +255,19 @@ class DeliveryEngine:
         if result is None:
             try:
                 result = await self._send(run, action, row.send_by)
-            except RetryAfter:
+            except (LeaseLost, RetryAfter):
                 raise
             except PlatformError as exc:
+                # the platform said no: nothing was sent, try again later
                 log.warning(
                     "platform refused a task", extra={"delivery": row.id, "error": str(exc)}
                 )
                 await self._release(ctx, row, failed=True)
+                return
+            except Exception:
+                # a timeout or a dropped connection: the message may have gone out
+                log.exception("send outcome unknown; left in doubt", extra={"delivery": row.id})
+                await self._hold_in_doubt(ctx, row)
                 return
         # from here on the row is sent: nothing may fail it back to `pending`
         now = ctx.clock.now()
@@ -375,8 +381,21 @@ class DeliveryEngine:
                 .execution_options(synchronize_session=False)
             )
 
+    async def _hold_in_doubt(self, ctx: Context, row: Claimed) -> None:
+        """Keep the row `sending` so recovery treats it as in doubt; back off before that."""
+        async with ctx.store.session() as s:
+            await s.execute(
+                update(Delivery)
+                .where(Delivery.id == row.id, Delivery.claim_token == self.token)
+                .values(lease_until=ctx.clock.now() + FAILED_RETRY)
+                .execution_options(synchronize_session=False)
+            )
+
     async def _release(self, ctx: Context, row: Claimed, *, failed: bool) -> None:
         """Give a row back (to be tried later), or cancel it after too many failures."""
+        if row.in_doubt:
+            await self._hold_in_doubt(ctx, row)  # it may have been sent: never plain `pending`
+            return
         async with ctx.store.session() as s:
             attempts = await s.scalar(select(Delivery.attempts).where(Delivery.id == row.id))
             state = State.CANCELLED if (attempts or 0) >= MAX_ATTEMPTS else State.PENDING

@@ -109,3 +109,22 @@ async def test_retry_after_is_honoured_not_dropped(harness: Harness) -> None:
     report = await h.feature.engine.tick(h.ctx)
     assert report.retry_waits == 2 and report.sent == 1
     assert len(task_sends(h)) == 1
+
+
+class Timeout(Exception):
+    pass
+
+
+async def test_a_send_with_unknown_outcome_is_not_simply_retried(harness: Harness) -> None:
+    h = harness
+    await h.enrol()
+    h.clock.set(DUE)
+    h.adapter.failures.append(Timeout())  # type: ignore[arg-type]
+    report = await h.feature.engine.tick(h.ctx)
+    assert report.sent == 0
+    async with h.ctx.store.session() as s:
+        row = (await s.scalars(select(Delivery).where(Delivery.kind == "task"))).one()
+    assert row.state == State.SENDING, "kept in doubt: the platform may have it"
+    h.clock.advance(timedelta(minutes=11))
+    report = await h.feature.engine.tick(h.ctx)
+    assert report.recovered == 1 and len(task_sends(h)) == 1
