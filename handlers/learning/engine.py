@@ -119,7 +119,7 @@ class DeliveryEngine:
         chunk: int = 100,
         concurrency: int = 32,
         lease_seconds: float = 20.0,
-        flush_every: float = 0.1,
+        flush_every: float = 0.025,
     ) -> None:
         self.catalogue = catalogue
         self.settings = settings
