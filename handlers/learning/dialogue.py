@@ -27,6 +27,7 @@ from handlers.learning.schedule import ScheduleError, looks_like_schedule, parse
 from handlers.learning.state import LearningState
 
 _PICK = re.compile(r"^\s*(?:[1-5]|[a-eA-E])\s*[.)]?\s*$")
+REFLECTION_LIMIT = 3000  # characters: a few minutes' writing, and a readable CPD record
 SCHEDULE_HELP = (
     "Reply with days, a time and optionally a time zone, for example "
     "`tue thu 09:30` or `mon wed fri 10:00 Europe/London`."
@@ -207,6 +208,14 @@ class Dialogue:
                 event,
                 f"Please answer “{row.content['title']}” with one of the buttons:",
                 buttons=task_buttons(row.id, row.content),
+            )
+            return
+        if len(event.text) > REFLECTION_LIMIT:
+            await reply(
+                ctx,
+                event,
+                f"That's longer than a reflection needs ({len(event.text)} characters); please "
+                f"keep it under {REFLECTION_LIMIT} and send it again.",
             )
             return
         if not await ctx.moderation.screen(event, ctx):

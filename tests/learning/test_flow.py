@@ -303,3 +303,14 @@ async def test_reviews_withdrawn_by_a_pause_come_back_on_resume(harness: Harness
     h.clock.set(at(1, 9, month=4))
     await h.tick()
     assert len([t for t in h.tasks() if ": Review ·" in t]) == 1
+
+
+async def test_an_overlong_reflection_is_returned_not_saved(harness: Harness) -> None:
+    h = harness
+    await h.enrol()
+    h.clock.set(at(27, 10))
+    await h.tick()
+    await h.say("word " * 1000)
+    assert "please keep it under 3000" in h.last_text()
+    await h.say("Short and to the point.")
+    assert "saved to your CPD record" in h.last_text()
