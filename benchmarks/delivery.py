@@ -76,7 +76,6 @@ async def seed(store: Store, learners: int) -> None:
             "at_time": "10:00",
             "timezone": "Europe/London",
             "task_ids": task_ids,
-            "position": 1,
             "missed_in_row": 0,
             "enrolled_at": now,
         }

@@ -1,7 +1,6 @@
 """Learning tools: `programmes check DIR`, `badges verify FILE`, `report`, `enrol PROGRAMME`.
 
-Each subcommand is a (configure, run) pair that bot/cli.py wires in; `python -m
-handlers.learning.cli ...` runs them on their own."""
+Each subcommand is a (configure, run) pair that bot/cli.py wires in (see its PLUGINS)."""
 
 from __future__ import annotations
 
@@ -207,31 +206,3 @@ def run_enrol(args: argparse.Namespace) -> int:
         return 2
     print(f"enrolled {enrolled}; {skipped} already in the programme")
     return 0
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m handlers.learning.cli")
-    parser.add_argument("--config", type=Path, default=None)
-    sub = parser.add_subparsers(dest="command", required=True)
-    pairs = {
-        ("programmes", "check"): (configure_check, run_check),
-        ("badges", "verify"): (configure_verify, run_verify),
-        ("report",): (configure_report, run_report),
-        ("enrol",): (configure_enrol, run_enrol),
-    }
-    groups: dict[str, argparse._SubParsersAction[argparse.ArgumentParser]] = {}
-    for words, (configure, run) in pairs.items():
-        parent = sub
-        if len(words) == 2:
-            if words[0] not in groups:
-                groups[words[0]] = sub.add_parser(words[0]).add_subparsers(required=True)
-            parent = groups[words[0]]
-        command = parent.add_parser(words[-1], help=(configure.__doc__ or "").strip())
-        configure(command)
-        command.set_defaults(run=run)
-    args = parser.parse_args(argv)
-    return int(args.run(args))
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -417,7 +417,6 @@ class DeliveryEngine:
             if enrolment is None or enrolment.status != Status.ACTIVE:
                 return
             enrolment.status = Status.PAUSED.value
-            enrolment.position = int(row.content["index"])
             await s.execute(
                 update(Delivery)
                 .where(

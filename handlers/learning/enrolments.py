@@ -13,7 +13,7 @@ from bot.config import LearningSection
 from bot.events import User
 from handlers.learning.catalogue import Catalogue
 from handlers.learning.models import Delivery, Enrolment, State, Status
-from handlers.learning.planning import plan_from, rules_of
+from handlers.learning.planning import Plan, plan_many, rules_of
 from handlers.learning.schedule import DAY_NAMES, WORKING_DAYS, Choice, Rules, parse_zone
 
 
@@ -69,7 +69,6 @@ async def start_enrolment(
         at_time=f"{d.at:%H:%M}",
         timezone=d.zone.key,
         task_ids=[t.id for t in programme.tasks],
-        position=0,
         missed_in_row=0,
         enrolled_at=now,
     )
@@ -126,7 +125,7 @@ async def replan(
         .values(state=State.PENDING.value, due_at=due, claim_token=None)
         .execution_options(synchronize_session=False)
     )
-    return due if await plan_from(s, enrolment, start, due, catalogue) else None
+    return due if await plan_many(s, [Plan(enrolment, start, due)], catalogue) else None
 
 
 async def cancel_planned(

@@ -43,7 +43,6 @@ class Enrolment(Base):
     quiet: Mapped[str | None] = mapped_column(String(11), nullable=True)  # "20:00-08:00"
     # The task ids in order when the learner enrolled: later edits to the file do not reshuffle them
     task_ids: Mapped[list[str]] = mapped_column(JSON)
-    position: Mapped[int] = mapped_column(Integer, default=0)  # index of the next task to plan
     missed_in_row: Mapped[int] = mapped_column(Integer, default=0)
     enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

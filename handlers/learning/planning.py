@@ -78,36 +78,6 @@ def delivery_row(
     }
 
 
-async def plan_from(
-    s: AsyncSession,
-    enrolment: Enrolment,
-    start: int,
-    due: datetime,
-    catalogue: Catalogue,
-) -> bool:
-    """Plan the first still-existing task at or after index `start`; False when none is left.
-
-    A task cancelled by a pause or stop is revived (same key) rather than planned anew.
-    """
-    index = catalogue.next_index(enrolment.programme_id, enrolment.task_ids, start)
-    if index is None:
-        enrolment.position = len(enrolment.task_ids)
-        return False
-    content = catalogue.snapshot(enrolment.programme_id, enrolment.task_ids, index)
-    assert content is not None
-    task_id = enrolment.task_ids[index]
-    key = task_key(enrolment.id, task_id)
-    revived = await s.execute(
-        update(Delivery)
-        .where(Delivery.key == key, Delivery.state == State.CANCELLED.value)
-        .values(state=State.PENDING.value, due_at=due, content=content, claim_token=None)
-    )
-    if not getattr(revived, "rowcount", 0):
-        await insert_once(s, [delivery_row(enrolment.id, key, task_id, "task", content, due)])
-    enrolment.position = index + 1
-    return True
-
-
 @dataclass(frozen=True, slots=True)
 class Plan:
     enrolment: Enrolment
@@ -115,24 +85,26 @@ class Plan:
     due: datetime
 
 
-async def plan_many(s: AsyncSession, plans: list[Plan], catalogue: Catalogue) -> None:
-    """plan_from for many enrolments in two statements (the delivery engine's hot path)."""
+async def plan_many(s: AsyncSession, plans: list[Plan], catalogue: Catalogue) -> int:
+    """Plan, for each enrolment, the first still-existing task at or after `start`.
+
+    Two statements for any number of plans (the delivery engine's hot path). A task withdrawn
+    by a pause or stop is revived (same key) rather than planned anew. Returns how many were
+    planned (0: nothing left to send)."""
     revive: list[dict[str, Any]] = []
     rows: list[dict[str, Any]] = []
     for plan in plans:
         e = plan.enrolment
         index = catalogue.next_index(e.programme_id, e.task_ids, plan.start)
         if index is None:
-            e.position = len(e.task_ids)
             continue
         content = catalogue.snapshot(e.programme_id, e.task_ids, index)
         assert content is not None
         key = task_key(e.id, e.task_ids[index])
         revive.append({"k": key, "due": plan.due, "content": content})
         rows.append(delivery_row(e.id, key, e.task_ids[index], "task", content, plan.due))
-        e.position = index + 1
     if not rows:
-        return
+        return 0
     table = DELIVERIES
     await s.execute(
         update(table)
@@ -146,3 +118,4 @@ async def plan_many(s: AsyncSession, plans: list[Plan], catalogue: Catalogue) ->
         revive,
     )
     await insert_once(s, rows)
+    return len(rows)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import base64
 import json
 from datetime import UTC, datetime
@@ -58,9 +59,9 @@ def test_cli_verify(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert isinstance(key, Ed25519PrivateKey)
     badge = tmp_path / "badge.jwt"
     badge.write_text(token(key))
-    assert cli.main(["badges", "verify", str(badge), "--key", str(key_file)]) == 0
+    assert cli.run_verify(argparse.Namespace(file=badge, key=key_file)) == 0
     assert "VALID OpenBadgeCredential" in capsys.readouterr().out
     other = tmp_path / "other.pem"
     write_key(other)
-    assert cli.main(["badges", "verify", str(badge), "--key", str(other)]) == 1
+    assert cli.run_verify(argparse.Namespace(file=badge, key=other)) == 1
     assert "INVALID" in capsys.readouterr().err

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import argparse
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -76,7 +79,20 @@ def test_broken_yaml_and_long_text(tmp_path: Path) -> None:
 
 
 def test_cli_check_exits_2_on_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli.main(["programmes", "check", str(PROGRAMMES)]) == 0
+    assert cli.run_check(argparse.Namespace(dir=PROGRAMMES)) == 0
     (tmp_path / "p.yaml").write_text("id: x\n")
-    assert cli.main(["programmes", "check", str(tmp_path)]) == 2
+    assert cli.run_check(argparse.Namespace(dir=tmp_path)) == 2
     assert "p.yaml:1: title: is required" in capsys.readouterr().err
+
+
+def test_python_m_bot_programmes_check(tmp_path: Path) -> None:
+    (tmp_path / "p.yaml").write_text("id: x\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "programmes", "check", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=PROGRAMMES.parents[2],
+    )
+    assert done.returncode == 2
+    assert "p.yaml:1: title: is required" in done.stderr

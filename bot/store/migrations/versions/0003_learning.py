@@ -29,7 +29,6 @@ def upgrade() -> None:
         sa.Column("timezone", sa.String(64), nullable=False),
         sa.Column("quiet", sa.String(11), nullable=True),
         sa.Column("task_ids", sa.JSON(), nullable=False),
-        sa.Column("position", sa.Integer(), nullable=False),
         sa.Column("missed_in_row", sa.Integer(), nullable=False),
         sa.Column("enrolled_at", UTCDateTime(), nullable=False),
         sa.Column("finished_at", UTCDateTime(), nullable=True),
