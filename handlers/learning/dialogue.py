@@ -39,41 +39,38 @@ class Dialogue:
         self.state = state
 
     async def press(self, event: ButtonPressed, ctx: Context) -> None:
-        parts = event.data[len(PREFIX) :].split(":")
-        verb, args = parts[0], parts[1:]
+        verb, _, rest = event.data[len(PREFIX) :].partition(":")
+        if verb == "enrol":
+            await self._enrol(event, ctx, rest)
+            return
         try:
-            if verb == "enrol" and len(args) == 1:
-                await self._enrol(event, ctx, args[0])
-                return
-            numbers = [int(a) for a in args]
+            numbers = [int(part) for part in rest.split(":")]
         except ValueError:
             numbers = []
-        now = ctx.clock.now()
-        outcome: Outcome | None = None
-        async with ctx.store.session() as s:
-            if verb == "a" and len(numbers) == 2:
-                outcome = await answer(
-                    s,
-                    event.user,
-                    numbers[0],
-                    numbers[1],
-                    now,
-                    self.state.catalogue,
-                    self.state.learning,
-                )
-            elif verb in ("done", "skip") and len(numbers) == 1:
-                outcome = await mark(
-                    s, event.user, numbers[0], verb == "skip", now, self.state.catalogue
-                )
         if verb in ("go", "cancel") and len(numbers) == 1:
             await self._confirm(event, ctx, numbers[0], cancel=verb == "cancel")
             return
+        outcome = await self._respond(ctx, event.user, verb, numbers)
         if outcome is None:
             await reply(ctx, event, "That button is no longer active.", private=True)
             return
         await reply(ctx, event, outcome.text, private=True)
         if outcome.completed is not None:
             await issue_badge(ctx, self.state, outcome.completed, event.user)
+
+    async def _respond(
+        self, ctx: Context, user: User, verb: str, numbers: list[int]
+    ) -> Outcome | None:
+        """An answer (`a:delivery:option`), `done:delivery` or `skip:delivery`."""
+        now, catalogue = ctx.clock.now(), self.state.catalogue
+        async with ctx.store.session() as s:
+            if verb == "a" and len(numbers) == 2:
+                return await answer(
+                    s, user, numbers[0], numbers[1], now, catalogue, self.state.learning
+                )
+            if verb in ("done", "skip") and len(numbers) == 1:
+                return await mark(s, user, numbers[0], verb == "skip", now, catalogue)
+        return None
 
     async def _enrol(self, event: ButtonPressed, ctx: Context, programme_id: str) -> None:
         programme = self.state.catalogue.get(programme_id)

@@ -314,3 +314,10 @@ async def test_an_overlong_reflection_is_returned_not_saved(harness: Harness) ->
     assert "please keep it under 3000" in h.last_text()
     await h.say("Short and to the point.")
     assert "saved to your CPD record" in h.last_text()
+
+
+async def test_malformed_or_unknown_learning_buttons_are_declined(harness: Harness) -> None:
+    h = harness
+    for data in ("learn:a:x:1", "learn:a:999999:1", "learn:zap:1", "learn:enrol:no-such-thing"):
+        await h.press(data)
+        assert "no longer" in h.last_text(), data
