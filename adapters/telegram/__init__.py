@@ -1,0 +1,42 @@
+"""Telegram: python-telegram-bot v22, long polling by default, webhook when configured."""
+
+from __future__ import annotations
+
+import re
+
+from adapters.telegram.adapter import DEFAULT_API_URL, TelegramAdapter, Webhook
+from bot.config import Settings
+from bot.errors import ConfigError
+from bot.store import Store
+
+__all__ = ["TelegramAdapter", "create"]
+
+_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # what Telegram accepts as secret_token
+
+
+def create(settings: Settings, store: Store, *, port: int = 3000) -> TelegramAdapter:
+    """The adapter for `python -m bot run`. The store is not needed: Telegram keeps the offset."""
+    secrets = settings.secrets
+    if secrets.TELEGRAM_BOT_TOKEN is None:
+        raise ConfigError("TELEGRAM_BOT_TOKEN: not set; get one from @BotFather")
+    url = secrets.TELEGRAM_WEBHOOK_URL
+    secret = secrets.TELEGRAM_WEBHOOK_SECRET
+    webhook: Webhook | None = None
+    if url is not None or secret is not None:
+        if url is None or secret is None:
+            raise ConfigError(
+                "TELEGRAM_WEBHOOK_URL and TELEGRAM_WEBHOOK_SECRET: set both for webhook mode "
+                "(or neither for long polling)"
+            )
+        if not url.startswith("https://"):
+            raise ConfigError(f"TELEGRAM_WEBHOOK_URL: Telegram only calls https URLs, got {url!r}")
+        if not _SECRET.match(secret.get_secret_value()):
+            raise ConfigError(
+                "TELEGRAM_WEBHOOK_SECRET: 1-256 characters of A-Z, a-z, 0-9, _ and - only"
+            )
+        webhook = Webhook(url=url, secret=secret.get_secret_value(), port=port)
+    return TelegramAdapter(
+        secrets.TELEGRAM_BOT_TOKEN.get_secret_value(),
+        api_url=secrets.TELEGRAM_API_URL or DEFAULT_API_URL,
+        webhook=webhook,
+    )

@@ -1,0 +1,135 @@
+"""The Telegram adapter: python-telegram-bot's Application for the Bot API, rate limited."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from telegram import BotCommand
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ExtBot
+
+from adapters.telegram.dispatch import Dispatcher
+from adapters.telegram.errors import translated
+from adapters.telegram.inbound import PLATFORM, BotIdentity
+from adapters.telegram.outbound import Outbound
+from adapters.telegram.polling import Poller
+from adapters.telegram.webhook import WebhookServer
+from bot.actions import Action, Result
+from bot.adapter import Capabilities, EventSink
+
+log = logging.getLogger(__name__)
+
+DEFAULT_API_URL = "https://api.telegram.org"
+
+# What the bot offers in Telegram's "/" menu. The features decide what a command does.
+COMMANDS: tuple[tuple[str, str], ...] = (
+    ("ask", "Ask a practice question"),
+    ("learn", "Start or manage your learning programme"),
+    ("help", "What I can do"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Webhook:
+    url: str
+    secret: str
+    port: int
+    host: str = "0.0.0.0"
+
+
+@dataclass(frozen=True, slots=True)
+class RateLimits:
+    """Telegram's published limits: about 30 messages a second overall, 20 a minute per group."""
+
+    per_second: float = 30
+    per_group_minute: float = 20
+
+
+def build_application(token: str, api_url: str, limits: RateLimits) -> Application:  # type: ignore[type-arg]
+    root = api_url.rstrip("/").removesuffix("/bot")
+    return (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(f"{root}/bot")
+        .base_file_url(f"{root}/file/bot")
+        # max_retries=0: a 429 comes back to us as RetryAfter for the core's outbox to honour,
+        # so the wait is visible to the core (bulk senders pace themselves on it).
+        .rate_limiter(
+            AIORateLimiter(
+                overall_max_rate=limits.per_second,
+                overall_time_period=1,
+                group_max_rate=limits.per_group_minute,
+                group_time_period=60,
+                max_retries=0,
+            )
+        )
+        .updater(None)  # we poll and serve the webhook ourselves, confirming after handling
+        .build()
+    )
+
+
+class TelegramAdapter:
+    platform = PLATFORM
+    # delete_others: yes where the bot is an admin with can_delete_messages and the post is under
+    # 48 hours old; otherwise perform(Delete) raises ActionNotPermitted and the core falls back.
+    capabilities = Capabilities(
+        delete_others=True, ephemeral=False, threads=True, buttons=True, edit=True
+    )
+
+    def __init__(
+        self,
+        token: str,
+        *,
+        api_url: str = DEFAULT_API_URL,
+        webhook: Webhook | None = None,
+        limits: RateLimits | None = None,
+        commands: Sequence[tuple[str, str]] = COMMANDS,
+        poll_timeout: float = 30.0,
+    ) -> None:
+        self._application = build_application(token, api_url, limits or RateLimits())
+        self._webhook = webhook
+        self._commands = tuple(commands)
+        self._poll_timeout = poll_timeout
+        self._outbound = Outbound(self.bot)
+        self._receiver: Poller | WebhookServer | None = None
+
+    @property
+    def bot(self) -> ExtBot[None]:
+        return self._application.bot
+
+    @property
+    def webhook_port(self) -> int | None:
+        return self._receiver.bound_port if isinstance(self._receiver, WebhookServer) else None
+
+    async def start(self, sink: EventSink) -> None:
+        with translated():
+            await self._application.initialize()  # getMe: a wrong token fails here, loudly
+            await self.bot.set_my_commands([BotCommand(n, d) for n, d in self._commands])
+        me = BotIdentity(self.bot.id, self.bot.username)
+        dispatcher = Dispatcher(self.bot, me, self._outbound, sink)
+        if self._webhook is None:
+            self._receiver = Poller(self.bot, dispatcher, timeout=self._poll_timeout)
+        else:
+            self._receiver = WebhookServer(
+                self.bot,
+                dispatcher,
+                url=self._webhook.url,
+                secret=self._webhook.secret,
+                port=self._webhook.port,
+                host=self._webhook.host,
+            )
+        await self._receiver.start()
+        log.info(
+            "telegram started",
+            extra={"bot": me.username, "mode": "webhook" if self._webhook else "polling"},
+        )
+
+    async def stop(self) -> None:
+        if self._receiver is not None:
+            await self._receiver.stop()
+            self._receiver = None
+        await self._application.shutdown()
+
+    async def perform(self, action: Action) -> Result:
+        return await self._outbound.perform(action)

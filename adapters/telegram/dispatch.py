@@ -1,0 +1,58 @@
+"""Hands Updates to the core: per chat in order, chats side by side, callback queries answered."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import defaultdict
+from collections.abc import Sequence
+
+from telegram import Bot, Update
+from telegram import error as tg
+
+from adapters.telegram.inbound import BotIdentity, events_from
+from adapters.telegram.outbound import Outbound
+from bot.adapter import EventSink
+from bot.events import MessagePosted
+
+log = logging.getLogger(__name__)
+
+
+class Dispatcher:
+    def __init__(self, bot: Bot, me: BotIdentity, outbound: Outbound, sink: EventSink) -> None:
+        self._bot = bot
+        self._me = me
+        self._outbound = outbound
+        self._sink = sink
+
+    async def handle_batch(self, updates: Sequence[Update]) -> None:
+        """Returns once every update is fully handled, so the caller may then confirm them."""
+        by_chat: dict[int | None, list[Update]] = defaultdict(list)
+        for update in updates:
+            chat = update.effective_chat
+            by_chat[chat.id if chat is not None else None].append(update)
+        await asyncio.gather(*(self._in_order(batch) for batch in by_chat.values()))
+
+    async def _in_order(self, updates: list[Update]) -> None:
+        for update in updates:
+            await self.handle(update)
+
+    async def handle(self, update: Update) -> None:
+        if update.callback_query is not None:
+            await self._answer(update.callback_query.id)
+        for event in events_from(update, self._me):
+            if isinstance(event, MessagePosted):
+                self._outbound.saw_post(event.chat.id, event.message_id, event.time)
+            try:
+                await self._sink(event)
+            except Exception:
+                # The App's sink logs and swallows; this keeps a broken sink from stopping intake.
+                log.exception("event not handled", extra={"event_id": event.event_id})
+
+    async def _answer(self, query_id: str) -> None:
+        # Answer at once: Telegram shows a spinner on the button until we do.
+        try:
+            await self._bot.answer_callback_query(query_id)
+        except tg.TelegramError as exc:
+            # Too late (queries expire) or rate limited: the press itself still counts.
+            log.warning("callback query not answered", extra={"error": str(exc)})

@@ -1,0 +1,83 @@
+"""A running fake Bot API per test, and the real adapter (python-telegram-bot) pointed at it."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from adapters.telegram.adapter import RateLimits, TelegramAdapter, Webhook
+from bot.events import Event
+from tests.telegram.fake_api import TOKEN, FakeBotAPI
+from tests.telegram.updates import GROUP, MODS, OLD_GROUP
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeBotAPI]:
+    api = FakeBotAPI()
+    for chat in (GROUP, MODS, OLD_GROUP):
+        api.add_chat(chat)
+    await api.start()
+    try:
+        yield api
+    finally:
+        await api.stop()
+
+
+@dataclass
+class Inbox:
+    """A sink that keeps what the adapter delivered and lets a test wait for it."""
+
+    events: list[Event] = field(default_factory=list)
+    _arrived: asyncio.Condition = field(default_factory=asyncio.Condition)
+
+    async def __call__(self, event: Event) -> None:
+        async with self._arrived:
+            self.events.append(event)
+            self._arrived.notify_all()
+
+    async def wait_for(self, count: int, within: float = 5.0) -> list[Event]:
+        async with asyncio.timeout(within), self._arrived:
+            await self._arrived.wait_for(lambda: len(self.events) >= count)
+        return self.events
+
+
+MakeAdapter = Callable[..., TelegramAdapter]
+
+
+@pytest.fixture
+def make_adapter(fake: FakeBotAPI) -> MakeAdapter:
+    def make(
+        *, webhook: Webhook | None = None, limits: RateLimits | None = None, **kwargs: Any
+    ) -> TelegramAdapter:
+        return TelegramAdapter(
+            TOKEN,
+            api_url=fake.api_url,
+            webhook=webhook,
+            # fast enough for tests, still going through AIORateLimiter
+            limits=limits or RateLimits(per_second=200, per_group_minute=1000),
+            poll_timeout=1,
+            **kwargs,
+        )
+
+    return make
+
+
+@pytest.fixture
+async def running(
+    make_adapter: MakeAdapter,
+) -> AsyncIterator[tuple[TelegramAdapter, Inbox]]:
+    """A polling adapter, started, with an Inbox as its sink."""
+    adapter = make_adapter()
+    inbox = Inbox()
+    await adapter.start(inbox)
+    try:
+        yield adapter, inbox
+    finally:
+        await adapter.stop()
+
+
+Sink = Callable[[Event], Awaitable[None]]
