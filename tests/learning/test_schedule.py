@@ -82,3 +82,11 @@ def test_times_outside_working_hours_or_inside_quiet_hours_are_refused() -> None
 def test_a_choice_keeps_what_is_not_mentioned() -> None:
     choice = parse_choice("thu 09:15")
     assert choice.days == frozenset({3}) and choice.at == time(9, 15) and choice.zone is None
+
+
+def test_a_reminder_never_lands_in_quiet_hours() -> None:
+    r = rules({0}, quiet=parse_quiet("13:00-17:00"))
+    # sent Monday 2 March 10:00 GMT; four working hours on would be 14:00, inside quiet hours
+    assert r.add_working_time(datetime(2026, 3, 2, 10, tzinfo=UTC), 4) == datetime(
+        2026, 3, 3, 9, tzinfo=UTC
+    )
