@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import re
+
+# Opt in to PTB's announced change now (durations as timedelta): otherwise PTB warns on every 429
+# it parses. Our code reads both forms (adapters/telegram/errors.py: seconds).
+os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 from adapters.telegram.adapter import DEFAULT_API_URL, TelegramAdapter, Webhook
 from bot.config import Settings

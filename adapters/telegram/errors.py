@@ -40,8 +40,10 @@ _NOT_PERMITTED = (
 )
 
 
-def seconds(retry_after: int | timedelta) -> float:
-    return retry_after.total_seconds() if isinstance(retry_after, timedelta) else float(retry_after)
+def seconds(exc: tg.RetryAfter) -> float:
+    """Telegram's wait in seconds, whichever type this PTB version gives it (int or timedelta)."""
+    value = exc.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
 @contextmanager
@@ -50,7 +52,7 @@ def translated(chat_id: str | None = None) -> Iterator[None]:
     try:
         yield
     except tg.RetryAfter as exc:
-        raise RetryAfter(seconds(exc.retry_after), "(telegram 429)") from exc
+        raise RetryAfter(seconds(exc), "(telegram 429)") from exc
     except tg.ChatMigrated as exc:
         raise ChatMoved(chat_id or "", str(exc.new_chat_id)) from exc
     except tg.Forbidden as exc:

@@ -63,7 +63,7 @@ class Poller:
                     allowed_updates=list(ALLOWED_UPDATES),
                 )
             except tg.RetryAfter as exc:
-                await self._pause(seconds(exc.retry_after))
+                await self._pause(seconds(exc))
                 continue
             except (tg.TimedOut, tg.NetworkError, tg.Conflict) as exc:
                 delay = BACKOFF[min(failures, len(BACKOFF) - 1)]

@@ -74,6 +74,7 @@ class FakeBotAPI:
     _update_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1001))
     _message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(5001))
     _runner: web.AppRunner | None = None
+    _closing: bool = False
     port: int = 0
 
     # ---- the test's side ----------------------------------------------------------------
@@ -126,6 +127,8 @@ class FakeBotAPI:
         self.port = self._runner.addresses[0][1]
 
     async def stop(self) -> None:
+        self._closing = True
+        self._arrived.set()  # let a held getUpdates return now, not at its timeout
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -220,7 +223,7 @@ class FakeBotAPI:
         deadline = time.monotonic() + min(float(params.get("timeout") or 0), 5.0)
         while True:
             ready = [u for u in self._updates if u["update_id"] >= self._confirmed][:limit]
-            if ready or time.monotonic() >= deadline:
+            if ready or self._closing or time.monotonic() >= deadline:
                 return ready
             self._arrived.clear()
             try:
