@@ -1,0 +1,1 @@
+"""Confidentiality moderation: the detector lives in ``detector``; the handler around it is separate."""

@@ -1,0 +1,93 @@
+"""The detector: runs every recogniser over a normalised post and reports non-overlapping findings."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from handlers.moderation.detector.document import Document
+from handlers.moderation.detector.findings import Finding
+from handlers.moderation.detector.recogniser import Hit, Recogniser
+from handlers.moderation.detector.recognisers.address import AddressRecogniser
+from handlers.moderation.detector.recognisers.case_ref import CaseRefRecogniser
+from handlers.moderation.detector.recognisers.dob import DateOfBirthRecogniser
+from handlers.moderation.detector.recognisers.email import EmailRecogniser
+from handlers.moderation.detector.recognisers.nhs import NhsNumberRecogniser
+from handlers.moderation.detector.recognisers.nino import NinoRecogniser
+from handlers.moderation.detector.recognisers.person import PersonRecogniser
+from handlers.moderation.detector.recognisers.phone import PhoneRecogniser
+from handlers.moderation.detector.recognisers.postcode import PostcodeRecogniser
+from handlers.moderation.detector.recognisers.quasi import QuasiRecogniser
+from handlers.moderation.detector.settings import DetectorSettings
+
+# When two findings overlap, the more specific, checksum- or format-backed type wins.
+_PRIORITY = {
+    "EMAIL": 0,
+    "NHS_NUMBER": 1,
+    "NINO": 2,
+    "POSTCODE": 3,
+    "DATE_OF_BIRTH": 4,
+    "PHONE": 5,
+    "CASE_REF": 6,
+    "ADDRESS": 7,
+    "PERSON": 8,
+    "QUASI": 9,
+}
+
+
+def default_recognisers() -> list[Recogniser]:
+    return [
+        EmailRecogniser(),
+        NhsNumberRecogniser(),
+        NinoRecogniser(),
+        PostcodeRecogniser(),
+        DateOfBirthRecogniser(),
+        PhoneRecogniser(),
+        CaseRefRecogniser(),
+        AddressRecogniser(),
+        PersonRecogniser(),
+        QuasiRecogniser(),
+    ]
+
+
+class Detector:
+    def __init__(
+        self,
+        settings: DetectorSettings | None = None,
+        recognisers: Sequence[Recogniser] | None = None,
+    ) -> None:
+        self.settings = settings or DetectorSettings()
+        self.recognisers = list(recognisers) if recognisers is not None else default_recognisers()
+        self._allowed = {term.casefold() for term in self.settings.allow_terms}
+
+    def scan(self, text: str) -> list[Finding]:
+        doc = Document(text)
+        hits = [
+            hit
+            for recogniser in self.recognisers
+            for hit in recogniser.find(doc, self.settings)
+            if hit.confidence >= self.settings.threshold and hit.end > hit.start
+        ]
+        return [
+            self._to_finding(doc, hit)
+            for hit in self._without_overlaps(hits)
+            if not self._allowed_term(doc, hit)
+        ]
+
+    def _allowed_term(self, doc: Document, hit: Hit) -> bool:
+        if not self._allowed:
+            return False
+        return doc.text[hit.start : hit.end].casefold().strip() in self._allowed
+
+    @staticmethod
+    def _without_overlaps(hits: list[Hit]) -> list[Hit]:
+        # QUASI spans a whole description; it only stands where nothing more specific was found.
+        chosen: list[Hit] = []
+        for hit in sorted(hits, key=lambda h: (_PRIORITY.get(h.type, 99), -h.confidence, h.start)):
+            if all(hit.end <= other.start or hit.start >= other.end for other in chosen):
+                chosen.append(hit)
+        return sorted(chosen, key=lambda h: h.start)
+
+    @staticmethod
+    def _to_finding(doc: Document, hit: Hit) -> Finding:
+        start, end = doc.span(hit.start, hit.end)
+        return Finding(hit.type, start, end, round(hit.confidence, 2), hit.reason)

@@ -1,0 +1,116 @@
+"""A post prepared for the recognisers: normalised text plus the way back to the original offsets.
+
+Normalisation removes what hides identifiers from a pattern (zero-width and bidi control
+characters, full-width digits, letter O / l typed for 0 / 1 inside long digit runs) while
+every character of the normalised text remembers where it came from in the original.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cached_property
+
+# Zero-width, soft hyphen, word joiner, BOM and the bidi controls: invisible, so they only hide digits.
+_INVISIBLE = frozenset(
+    "\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\ufeff"
+) | frozenset(chr(c) for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+_SPACES = frozenset("\u00a0\u2007\u202f\u2009\u200a\u2002\u2003\u3000")
+_DASHES = frozenset("\u2010\u2011\u2012\u2013\u2212")
+
+# A run that is mostly digits with a few look-alike letters: "O7700 9OO123", "4l6 ...".
+_LOOKALIKE_RUN = re.compile(r"(?<![A-Za-z0-9])[0-9OoIl|](?:[ -]?[0-9OoIl|]){8,12}(?![A-Za-z0-9])")
+_LOOKALIKE = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1"})
+
+_HAS_LOOKALIKE = re.compile(r"\d[OolI|]|[OolI|]\d")
+_DIGIT = re.compile(r"\d")
+_SENTENCE_END = re.compile(r"[.!?\n]+(?:\s|$)|\s[—–-]\s|;")
+
+
+def _normal_char(char: str) -> str:
+    if char in _SPACES:
+        return " "
+    if char in _DASHES:
+        return "-"
+    if char == "\u2019" or char == "\u2018":
+        return "'"
+    if ord(char) < 128:
+        return char
+    folded = unicodedata.normalize("NFKC", char)
+    # Only single-character folds keep offsets simple (full-width digits, ligature-free letters).
+    return folded if len(folded) == 1 else char
+
+
+@dataclass
+class Document:
+    original: str
+    text: str = field(init=False)
+    _origin: list[int] | None = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        original = self.original
+        origin: list[int] | None = None
+        if original.isascii():
+            text = original  # the common case: nothing to fold, offsets are the identity
+        else:
+            chars: list[str] = []
+            origin = []
+            for index, char in enumerate(original):
+                if char in _INVISIBLE:
+                    continue
+                chars.append(_normal_char(char))
+                origin.append(index)
+            text = "".join(chars)
+        if _HAS_LOOKALIKE.search(text):
+            text = _LOOKALIKE_RUN.sub(self._fix_lookalikes, text)
+        self.text = text
+        self._origin = origin
+
+    @staticmethod
+    def _fix_lookalikes(match: re.Match[str]) -> str:
+        run = match.group()
+        digits = sum(c.isdigit() for c in run)
+        return run.translate(_LOOKALIKE) if digits >= 6 else run
+
+    @cached_property
+    def lower(self) -> str:
+        return self.text.lower()
+
+    @cached_property
+    def is_lowercase(self) -> bool:
+        """A post typed without capitals: names lose their capital letter too."""
+        letters = [c for c in self.text if c.isalpha()]
+        return bool(letters) and sum(c.isupper() for c in letters) <= len(letters) // 200
+
+    @cached_property
+    def has_digits(self) -> bool:
+        return _DIGIT.search(self.text) is not None
+
+    @cached_property
+    def _boundaries(self) -> tuple[list[int], list[int]]:
+        ends = list(_SENTENCE_END.finditer(self.text))
+        return [m.start() for m in ends], [m.end() for m in ends]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Offsets in the normalised text -> offsets in the original text."""
+        if self._origin is None:
+            return start, end
+        return self._origin[start], self._origin[end - 1] + 1
+
+    def sentence(self, start: int, end: int) -> tuple[int, int]:
+        """Bounds of the sentence (or dash-separated clause) around a span."""
+        starts, ends = self._boundaries
+        # The last boundary ending at or before `start`, and the first starting at or after `end`.
+        left_index = bisect.bisect_right(ends, start) - 1
+        left = ends[left_index] if left_index >= 0 else 0
+        right_index = bisect.bisect_left(starts, end)
+        right = starts[right_index] if right_index < len(starts) else len(self.text)
+        return left, right
+
+    def before(self, start: int, width: int) -> str:
+        return self.lower[max(0, start - width) : start]
+
+    def after(self, end: int, width: int) -> str:
+        return self.lower[end : end + width]

@@ -1,0 +1,37 @@
+"""Words around a name that say whether the post is about someone in care or about a colleague."""
+
+from __future__ import annotations
+
+import re
+
+FAMILY = (
+    r"son|daughter|husband|wife|partner|brother|sister|nephew|niece|aunt|auntie|uncle|grandson|"
+    r"granddaughter|gran|granny|grandma|grandad|grandfather|grandmother|mum|mother|dad|father|stepson|"
+    r"stepdaughter|stepmum|stepdad|cousin|boyfriend|girlfriend|fiancée?|neighbour|child|baby|twin|"
+    r"kids|children|family|foster carers?|carers?|sibling|ex"
+)
+
+# About someone who uses services: care, health, family, housing, a visit.
+CARE = re.compile(
+    r"\b(?:refus\w*|relaps\w*|meds|medication|placement|caseload|client|service user|ward|hospital|"
+    r"discharge\w*|bed|hostel|flat|moved|moving|mov(?:es|ing) in|visit\w*|missing|abscond\w*|drunk|"
+    r"drinking|foster\w*|carers?|care plan|care home|nursing|review|assessment|capacity|dementia|falls?|"
+    r"fell|bruis\w*|eating|excluded|school|nursery|baby|born|pregnan\w*|overdose|detained|section(?:ed)?|"
+    rf"{FAMILY}|twins|die|died|dying|hearing|gp|scam\w*|referral|tenancy|supported living|respite|"
+    r"short break|day centre|lpa|welfare|personal care|reablement|safeguarding|s\.?42|cin|plo|"
+    r"strategy meeting|best.interests?|bi|diagnos\w*|self.harm\w*|suicid\w*|police|arrested|benefits?|"
+    r"debt|evict\w*|homeless\w*|rough sleeping|home|lives|living|alone|wandering|confused|bruise|"
+    r"interpreter|mental health|psychosis|ambulance|a&e|admitted|unit|mobility|wheelchair|hoist)\b"
+)
+
+# About a colleague, a trainer or the office.
+COLLEAGUE = re.compile(
+    r"(?:\b(?:thanks?|thank you|thx|ty|cheers|congrat\w*|well done|shout[- ]?out|kudos|welcome|"
+    r"happy birthday|birthday|leaving do|on leave|annual leave|off sick|maternity|joining us|joined us|"
+    r"and i|with me|me and|from (?:the )?(?:it|l&d|hr|finance|payroll|admin|\w+ team)|"
+    r"in (?:finance|it|hr|payroll|admin)|admin team|rota|supervision|supervisor|mentor\w*|student|"
+    r"co-present\w*|presenting|presentation|training|refresher|session|desk|coffee|slides|covering|"
+    r"allocations|instead|dm (?:her|him|me)|manager|colleague|asye|nqsw|team meeting|kindly|"
+    r"practice educator|lunch|cake|joint visit|shadow\w*|recommend\w*|book club|novel|author|"
+    r"leaving|retirement party|our team|the team|interview)\b|(?:^|\s)@\w)"
+)

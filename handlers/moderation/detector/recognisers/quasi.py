@@ -1,0 +1,85 @@
+"""Quasi-identifiers: no single identifier, but a person described, a small place and an exact
+age or a rare detail, in one sentence, single one person out ("the 97-year-old man with MND in
+Nether Brantley"). A town or county is not a small place; wordfreq tells them apart: well-known
+places are frequent words, a village or a care home's name is not.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from handlers.moderation.detector.document import Document
+from handlers.moderation.detector.lexicon import zipf
+from handlers.moderation.detector.recogniser import Hit
+from handlers.moderation.detector.settings import DetectorSettings
+
+_SENTENCE = re.compile(r"[^.!?\n]+")
+_AGE = re.compile(
+    r"\b\d{1,3}-year-old\b|\b\d{1,3} years? old\b|\baged \d{1,3}\b|,\s*\d{1,3}\s*,|"
+    r"\bwho(?:'s| is) \d{2,3}\b|\bturned \d{2,3}\b|\b(?:he|she)'s \d{2,3}\b"
+)
+_PERSON = re.compile(
+    r"\b(?:man|woman|lady|gentleman|gent|mum|dad|mother|father|boy|girl|lad|lass|child|kid|baby|"
+    r"teenager|resident|tenant|patient|veteran|widow|widower|couple|twins|brothers|sisters|family|"
+    r"carers?|driver|gp|magistrate|vicar|teacher|head|owner|pensioner|\d{1,3}-year-old|son|daughter|"
+    r"wife|husband|nurse|priest|imam|rabbi|councillor|footballer|farmer|shopkeeper|landlord|publican)\b"
+)
+_RARE = re.compile(
+    r"\bonly\b|\bthe one (?:who|with|that)\b|\bin the (?:paper|news|gazette|local news)\b|"
+    r"\bon the (?:local )?news\b|\bgazette\b|\bformer\b|\bretired\b|\bwho runs\b|\bruns the\b|\bwhose\b|"
+    r"\babove the\b|\bmet the\b|\bturned \d+|\blost (?:his|her|their) \w+|-speaking\b|"
+    r"\b(?:somali|eritrean|syrian|afghan|polish|traveller|gypsy|roma|deaf|blind|bsl|amputat\w*|"
+    r"tracheostomy|cochlear|pregnant|mnd|locked-in|prader-willi|stroke|veteran|vicar|magistrate|twins|"
+    r"triplets|famous|celebrity|well-known|tortoise|parrot)\b|\bwho (?:had|has|arrived|lost|died|met|was)\b"
+)
+_NAMED = r"(?:[A-Z][a-z'-]+|St|Ward \d+)(?:\s+(?:[A-Z][a-z'-]+|St|Mary))*"
+_PLACE = re.compile(
+    rf"\b(?:in|at|on|from|near)\s+(?:the\s+)?({_NAMED})(?:\s+(estate|site|hostel|ward|unit|home|flats|close))?"
+)
+_NUMBERED_PLACE = re.compile(r"\b(?:ward|bed|room|bay|flat|cell)\s+\d{1,3}\b", re.IGNORECASE)
+_INSTITUTION = frozenset(
+    "primary academy school college lodge house court view ward unit home hostel estate site manor hall "
+    "gardens farm mill st".split()
+)
+_WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+
+
+def _small_place(match: re.Match[str]) -> bool:
+    words = match.group(1).split()
+    if words[0].lower() in _WEEKDAYS or match.group(1).lower() in {"may", "june", "the"}:
+        return False
+    if match.group(2) or words[-1].lower() in _INSTITUTION or words[0] == "St":
+        return True
+    return any(zipf(word) < 3.0 for word in words if word.isalpha())
+
+
+class QuasiRecogniser:
+    name = "quasi"
+
+    def find(self, doc: Document, settings: DetectorSettings) -> Iterator[Hit]:
+        for sentence in _SENTENCE.finditer(doc.text):
+            text = sentence.group()
+            lower = text.lower()
+            person = _PERSON.search(lower)
+            if person is None:
+                continue
+            places = [m for m in _PLACE.finditer(text) if _small_place(m)]
+            places += list(_NUMBERED_PLACE.finditer(text))
+            if not places:
+                continue
+            age = _AGE.search(lower)
+            rare = _RARE.search(lower)
+            if not (age or rare):
+                continue
+            found = [m for m in (person, age, rare, *places) if m is not None]
+            start = sentence.start() + min(m.start() for m in found)
+            end = sentence.start() + max(m.end() for m in found)
+            confidence = 0.8 if age and rare else 0.65
+            yield Hit(
+                "QUASI",
+                start,
+                end,
+                confidence,
+                "a person described with a small place and an exact age or rare detail",
+            )
