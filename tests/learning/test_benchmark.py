@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import PG_ADMIN_URL
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -19,6 +22,7 @@ def test_crash_and_restart_lose_nothing_and_double_nothing(postgres_url: str | N
         pytest.skip("PostgreSQL not reachable")
     done = subprocess.run(
         [sys.executable, "benchmarks/delivery.py", "--learners", "600", "--rate", "300"],
+        env={**os.environ, "PRACTICEBOT_BENCH_POSTGRES": PG_ADMIN_URL},
         cwd=ROOT,
         capture_output=True,
         text=True,
