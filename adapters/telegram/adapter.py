@@ -73,8 +73,11 @@ class TelegramAdapter:
     platform = PLATFORM
     # delete_others: yes where the bot is an admin with can_delete_messages and the post is under
     # 48 hours old; otherwise perform(Delete) raises ActionNotPermitted and the core falls back.
+    # threads: no. Telegram has no reply threads to open under any post (the core would send
+    # message_thread_id=<post id>, which Telegram refuses); forum topics still arrive as
+    # event.thread_id and replies go back into them, and reply_to quotes the post.
     capabilities = Capabilities(
-        delete_others=True, ephemeral=False, threads=True, buttons=True, edit=True
+        delete_others=True, ephemeral=False, threads=False, buttons=True, edit=True
     )
 
     def __init__(
