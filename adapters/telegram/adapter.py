@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from telegram import BotCommand
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ExtBot
@@ -46,9 +47,12 @@ class RateLimits:
     per_group_minute: float = 20
 
 
-def build_application(token: str, api_url: str, limits: RateLimits) -> Application:  # type: ignore[type-arg]
+TelegramApplication = Application[ExtBot[int], Any, Any, Any, Any, Any]
+
+
+def build_application(token: str, api_url: str, limits: RateLimits) -> TelegramApplication:
     root = api_url.rstrip("/").removesuffix("/bot")
-    return (
+    application: TelegramApplication = (
         ApplicationBuilder()
         .token(token)
         .base_url(f"{root}/bot")
@@ -67,6 +71,7 @@ def build_application(token: str, api_url: str, limits: RateLimits) -> Applicati
         .updater(None)  # we poll and serve the webhook ourselves, confirming after handling
         .build()
     )
+    return application
 
 
 class TelegramAdapter:
@@ -98,7 +103,7 @@ class TelegramAdapter:
         self._receiver: Poller | WebhookServer | None = None
 
     @property
-    def bot(self) -> ExtBot[None]:
+    def bot(self) -> ExtBot[int]:
         return self._application.bot
 
     @property

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
+from aiohttp.typedefs import Middleware
 from telegram import Bot, Update
 
 from adapters.telegram.dispatch import Dispatcher
@@ -24,7 +25,7 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-def secret_check(secret: str) -> Callable[[web.Request, Handler], Awaitable[web.StreamResponse]]:
+def secret_check(secret: str) -> Middleware:
     expected = secret.encode()
 
     @web.middleware
