@@ -33,5 +33,5 @@ COLLEAGUE = re.compile(
     r"co-present\w*|presenting|presentation|training|refresher|session|desk|coffee|slides|covering|"
     r"allocations|instead|dm (?:her|him|me)|manager|colleague|asye|nqsw|team meeting|kindly|"
     r"practice educator|lunch|cake|joint visit|shadow\w*|recommend\w*|book club|novel|author|"
-    r"leaving|retirement party|our team|the team|interview)\b|(?:^|\s)@\w)"
+    r"leaving do|leaving party|leaving card|retirement party|our team|the team|interview)\b|(?:^|\s)@\w)"
 )

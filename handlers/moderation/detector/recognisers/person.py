@@ -48,7 +48,8 @@ _ORG_WORDS = frozenset(
     library park estate care church chapel mosque temple hostel manor gardens place villa mews terrace
     crescent avenue drive view grove green fund week month day centre speech time lion arms inn
     award awards programme act acts regulations guidance code street lodge foods bank café cafe road st way nhs county city borough district
-    town village police station line hospice""".split()
+    town village police station line hospice infirmary royal
+    memorial institute association alliance commission agency department ministry office""".split()
 )
 _FAMILY_BEFORE = re.compile(
     rf"(?:\b(?:her|his|their|my|your|the|a|our|\w+'s)\s+(?:\w+\s+)?|^\s*)(?:{FAMILY})\s*,?\s*$"
@@ -251,13 +252,13 @@ class PersonRecogniser:
             return None
         if _ROLE_BEFORE.search(before.lower()) or _PSEUDONYM_BEFORE.search(before[-3:]):
             return None
-        if first.bare.lower() in _NICKNAME_PREFIX:
-            # "Big Tel", "Little Mo": a nickname, when the post is about care.
-            return 0.7 if care_post and zipf(second.bare) < 4.0 else None
         f_first, f_second = is_first_name(first.bare), is_name(second.bare)
         rare_first, rare_second = zipf(first.bare) < 3.0, zipf(second.bare) < 3.3
         if _PLACE_BEFORE.search(before.lower()) and not (f_first and is_last_name(second.bare)):
             return None
+        if first.bare.lower() in _NICKNAME_PREFIX:
+            # "Big Tel", "Little Mo": a nickname, when the post is about care.
+            return 0.7 if care_post and zipf(second.bare) < 4.0 and not _PLACE_BEFORE.search(before.lower()) else None
         near = doc.lower[max(0, first.start - 30) : first.start]
         if COLLEAGUE.search(near) and not CARE.search(doc.lower[first.start : first.start + 80]):
             return None

@@ -1,0 +1,72 @@
+"""Odd and hostile input: hidden characters, look-alike digits, markup, huge posts, random text."""
+
+from __future__ import annotations
+
+import time
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from handlers.moderation.detector import Detector
+
+DETECTOR = Detector()
+
+
+def found(text: str) -> list[tuple[str, str]]:
+    return [(f.type, text[f.start : f.end]) for f in DETECTOR.scan(text)]
+
+
+def test_zero_width_characters_do_not_hide_an_nhs_number_and_spans_index_the_original() -> None:
+    text = "NHS 9 4 3 4 7 6\u200b5 9 1 9 for her"
+    assert found(text) == [("NHS_NUMBER", "9 4 3 4 7 6\u200b5 9 1 9")]
+
+
+def test_letters_typed_for_digits_are_read_as_digits() -> None:
+    assert found("NHS 943 476 59l9 please check")[0][0] == "NHS_NUMBER"
+    assert found("her mobile is O77OO 9OO123")[0] == ("PHONE", "O77OO 9OO123")
+
+
+def test_markdown_and_slack_markup_around_identifiers() -> None:
+    assert ("NHS_NUMBER", "943 476 5919") in found("NHS *943 476 5919* - can someone check?")
+    assert ("NINO", "AB123456C") in found("his NINO is `AB123456C`")
+    slack = "daughter is <mailto:kim.lee@example.com|kim.lee@example.com>"
+    assert {kind for kind, _ in found(slack)} == {"EMAIL"}
+
+
+def test_emoji_and_right_to_left_text_keep_offsets_right() -> None:
+    text = "🙏🏽 \u202bمرحبا\u202c visited Doreen Pike 🎉 at 14 Elm Road"
+    assert found(text) == [("PERSON", "Doreen Pike"), ("ADDRESS", "14 Elm Road")]
+
+
+def test_a_100_kb_post_is_scanned_in_bounded_time() -> None:
+    chunk = "Visited Mrs Holloway at 14 Elm Road, NHS 943 476 5919. " + "1" * 40 + " aaaa-" * 30 + "\n"
+    text = (chunk * (100_000 // len(chunk) + 1))[:100_000]
+    began = time.perf_counter()
+    findings = DETECTOR.scan(text)
+    assert time.perf_counter() - began < 5
+    assert findings
+
+
+def test_pathological_repetitions_do_not_backtrack() -> None:
+    for text in ("1 " * 20_000, "a" * 50_000, "Mr " * 10_000, "@" * 20_000 + "x", "0-" * 20_000, "A1 " * 20_000):
+        began = time.perf_counter()
+        DETECTOR.scan(text)
+        assert time.perf_counter() - began < 3, text[:10]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=400))
+def test_any_text_gives_valid_sorted_non_overlapping_spans(text: str) -> None:
+    findings = DETECTOR.scan(text)
+    previous_end = 0
+    for finding in findings:
+        assert 0 <= previous_end <= finding.start < finding.end <= len(text)
+        previous_end = finding.end
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["Mr", "Mrs", " ", "0", "7", "\u200b", "@", "Flat", "12", "Road", "SG1", "2AB", "*", "`", "dob", "/", "é", "ا"]), max_size=60))
+def test_identifier_like_fragments_never_crash(parts: list[str]) -> None:
+    text = "".join(parts)
+    for finding in DETECTOR.scan(text):
+        assert text[finding.start : finding.end].strip()
