@@ -35,3 +35,5 @@ def configure_logging(level: str = "INFO", stream: TextIO | None = None) -> None
     root.setLevel(level.upper())
     for noisy in ("apscheduler", "httpx", "aiosqlite", "alembic", "asyncio"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # a long tick skipping the next interval is expected, not worth a line every interval
+    logging.getLogger("apscheduler.scheduler").setLevel(logging.ERROR)
