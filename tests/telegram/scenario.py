@@ -7,9 +7,11 @@ import inspect
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from adapters.telegram.adapter import RateLimits, TelegramAdapter, Webhook
 from bot.app import App
+from bot.clock import ManualClock
 from bot.config import ChatRole
 from bot.events import Chat, ChatKind
 from bot.store import Store
@@ -31,6 +33,7 @@ async def telegram_bot(
     *,
     features: Sequence[str] = ("handlers.admin",),
     webhook: bool = False,
+    clock: ManualClock | None = None,
     **sections: dict[str, object],
 ) -> AsyncIterator[tuple[App, TelegramAdapter]]:
     adapter = TelegramAdapter(
@@ -43,11 +46,31 @@ async def telegram_bot(
         poll_timeout=1,
     )
     store = Store(f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}")
-    app = make_app(store, adapter, tuple(features), **sections)  # type: ignore[arg-type]
+    app = make_app(store, adapter, tuple(features), clock, **sections)  # type: ignore[arg-type]
     async with app:
         await app.ctx.rooms.register(tg_chat(u.GROUP), ChatRole.PRACTICE_GROUP)
         await app.ctx.rooms.register(tg_chat(u.MODS), ChatRole.MODERATORS)
         yield app, adapter
+
+
+def cards(fake: FakeBotAPI, chat_id: int) -> list[dict[str, Any]]:
+    """Messages with inline buttons the bot has in a chat, oldest first."""
+    return [
+        m
+        for (cid, _), m in sorted(fake.messages.items())
+        if cid == chat_id and m.get("reply_markup")
+    ]
+
+
+def press(fake: FakeBotAPI, card: dict[str, Any], index: int, user: dict[str, Any]) -> int:
+    """A member taps button `index` (0-based) on `card`, as the Telegram app would report it."""
+    keys = [b for row in card["reply_markup"]["inline_keyboard"] for b in row]
+    query_id = f"cq-{len(fake.calls)}"
+    return fake.push(u.pressed(keys[index]["callback_data"], on=card, user=user, query_id=query_id))
+
+
+def labels(card: dict[str, Any]) -> list[str]:
+    return [b["text"] for row in card["reply_markup"]["inline_keyboard"] for b in row]
 
 
 async def until(check: Callable[[], object], within: float = 10.0) -> None:
