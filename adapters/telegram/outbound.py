@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import time
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 from telegram import (
@@ -16,9 +19,11 @@ from telegram import (
     Message,
     ReplyParameters,
 )
+from telegram import error as tg
 
-from adapters.telegram.errors import translated
+from adapters.telegram.errors import seconds, translated
 from adapters.telegram.inbound import PLATFORM
+from adapters.telegram.text_limits import CAPTION_LIMIT, shorten, split_message, utf16_length
 from bot.actions import Action, Attachment, Button, Delete, PrivateNotice, Result, Send, Update
 from bot.errors import ActionNotPermitted, PlatformError
 from bot.events import Chat, ChatKind
@@ -41,6 +46,14 @@ def keyboard(buttons: tuple[Button, ...]) -> InlineKeyboardMarkup | None:
         for i in range(0, len(buttons), BUTTONS_PER_ROW)
     ]
     return InlineKeyboardMarkup(rows)
+
+
+async def _patiently(send: Callable[[], Awaitable[Message]]) -> Message:
+    while True:
+        try:
+            return await send()
+        except tg.RetryAfter as exc:
+            await asyncio.sleep(seconds(exc))
 
 
 class Outbound:
@@ -89,26 +102,36 @@ class Outbound:
             ReplyParameters(int(reply_to), allow_sending_without_reply=True) if reply_to else None
         )
         thread = int(thread_id) if thread_id else None
+        # Long text goes as several messages; the buttons ride on the last one.
+        pieces = split_message(text) if text else []
+        caption: str | None = None
+        if attachment is not None and pieces and utf16_length(pieces[0]) <= CAPTION_LIMIT:
+            caption = pieces.pop(0)
+        message: Message | None = None
         with translated(chat.id):
-            message: Message
             if attachment is not None:
                 message = await self._bot.send_document(
                     chat_id=int(chat.id),
                     document=InputFile(attachment.content, filename=attachment.filename),
-                    caption=text or None,
-                    reply_markup=keyboard(buttons),
+                    caption=caption,
+                    reply_markup=None if pieces else keyboard(buttons),
                     message_thread_id=thread,
                     reply_parameters=reply,
                 )
-            else:
-                message = await self._bot.send_message(
+            for index, piece in enumerate(pieces):
+                last = index == len(pieces) - 1
+                send = functools.partial(
+                    self._bot.send_message,
                     chat_id=int(chat.id),
-                    text=text,
-                    reply_markup=keyboard(buttons),
+                    text=piece,
+                    reply_markup=keyboard(buttons) if last else None,
                     message_thread_id=thread,
-                    reply_parameters=reply,
+                    reply_parameters=reply if message is None else None,
                 )
-        return Result(str(message.message_id), chat)
+                # Once part of it is out, a 429 is waited out here: handing it back to the core
+                # would make it send the whole message, and the parts already out, again.
+                message = await (send() if message is None else _patiently(send))
+        return Result(str(message.message_id) if message is not None else None, chat)
 
     async def _edit(self, action: Update) -> Result:
         try:
@@ -116,7 +139,7 @@ class Outbound:
                 await self._bot.edit_message_text(
                     chat_id=int(action.chat.id),
                     message_id=int(action.message_id),
-                    text=action.text,
+                    text=shorten(action.text),
                     reply_markup=keyboard(action.buttons),
                 )
         except PlatformError as exc:

@@ -232,11 +232,15 @@ class FakeBotAPI:
                 pass
 
     async def _api_sendMessage(self, params: dict[str, Any]) -> Any:
+        if _units(params["text"]) > 4096:
+            raise ApiError(Refusal(400, "Bad Request: message is too long"))
         return self._new_message(params, text=params["text"])
 
     async def _api_sendDocument(self, params: dict[str, Any]) -> Any:
         document = params.get("document")
         name = getattr(document, "filename", None) or "file"
+        if _units(str(params.get("caption", ""))) > 1024:
+            raise ApiError(Refusal(400, "Bad Request: message caption is too long"))
         return self._new_message(
             params,
             caption=params.get("caption", ""),
@@ -304,6 +308,10 @@ class FakeBotAPI:
                 "can_delete_stories": False,
             }
         return {"status": "member", "user": user}
+
+
+def _units(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
 
 
 def _answer(refusal: Refusal) -> web.Response:
