@@ -51,6 +51,16 @@ def user_of(user: TgUser) -> User:
     return User(PLATFORM, str(user.id), user.username or user.full_name, user.is_bot)
 
 
+def author_of(message: Message) -> User | None:
+    """Who wrote it. An anonymous admin or a linked channel posts as a chat, through a bot
+    account (GroupAnonymousBot); it is still a person's post and must be screened, so the author
+    is the chat, not a bot."""
+    if message.sender_chat is not None:
+        sender = message.sender_chat
+        return User(PLATFORM, str(sender.id), sender.title or sender.full_name or "admin")
+    return user_of(message.from_user) if message.from_user is not None else None
+
+
 def thread_of(message: Message) -> str | None:
     # Outside forum topics, replies in supergroups also carry message_thread_id; only topics count.
     if message.is_topic_message and message.message_thread_id is not None:
@@ -100,7 +110,7 @@ def _posted(
     event_id: str, message: Message, me: BotIdentity, *, edited: bool
 ) -> MessagePosted | None:
     chat = chat_of(message.chat)
-    author = message.from_user
+    author = author_of(message)
     if chat is None or author is None:
         return None
     text = message.text if message.text is not None else (message.caption or "")
@@ -117,7 +127,7 @@ def _posted(
     return cls(
         event_id=event_id,
         chat=chat,
-        user=user_of(author),
+        user=author,
         time=_aware(when),
         message_id=str(message.message_id),
         text=_own_command(text, me),

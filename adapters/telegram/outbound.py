@@ -25,7 +25,7 @@ from adapters.telegram.errors import seconds, translated
 from adapters.telegram.inbound import PLATFORM
 from adapters.telegram.text_limits import CAPTION_LIMIT, shorten, split_message, utf16_length
 from bot.actions import Action, Attachment, Button, Delete, PrivateNotice, Result, Send, Update
-from bot.errors import ActionNotPermitted, PlatformError
+from bot.errors import ActionNotPermitted, PlatformError, RecipientUnreachable
 from bot.events import Chat, ChatKind
 
 DELETE_WINDOW = timedelta(hours=48)  # Telegram lets bots delete others' posts for 48 hours
@@ -80,6 +80,9 @@ class Outbound:
         if isinstance(action, PrivateNotice):
             # On Telegram a private chat's id is the member's user id. Ephemeral messages do not
             # exist, so every private notice is a DM; Forbidden means they never opened one.
+            if action.user.id.startswith("-"):
+                # An anonymous admin's "user" is the group itself: a DM would post it publicly.
+                raise RecipientUnreachable("an anonymous admin cannot be written to privately")
             dm = Chat(PLATFORM, action.user.id, ChatKind.DIRECT, action.user.name)
             return await self._send(dm, action.text, action.buttons, attachment=action.attachment)
         if isinstance(action, Update):

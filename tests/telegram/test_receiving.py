@@ -141,3 +141,19 @@ async def test_new_members_join_one_by_one_but_not_the_bot(
     assert all(isinstance(e, MemberJoined) for e in events)
     assert [e.user.id for e in events] == [str(u.BOB["id"]), str(u.MOD["id"])]
     assert len({e.event_id for e in events}) == 2 and str(update_id) in events[0].event_id
+
+
+async def test_anonymous_admin_post_is_a_person_not_a_bot(
+    fake: FakeBotAPI, running: Running
+) -> None:
+    _, inbox = running
+    anonymous = {
+        "id": 1087968824,
+        "is_bot": True,
+        "first_name": "Group",
+        "username": "GroupAnonymousBot",
+    }
+    fake.push(u.posted("posting anonymously", user=anonymous, sender_chat=u.GROUP))
+    [event] = await inbox.wait_for(1)
+    # The pipeline skips screening for bots: an admin hiding behind the group must not be one.
+    assert not event.user.is_bot and event.user.id == str(u.GROUP["id"])

@@ -170,3 +170,11 @@ async def test_overall_rate_limit_paces_sends(fake: FakeBotAPI, make_adapter: Ma
     # 10 at once, then 10 a second: the last 20 take about two seconds
     assert time.monotonic() - started >= 1.5
     assert len(fake.called("sendMessage")) == 30
+
+
+async def test_a_private_notice_never_goes_to_a_group(fake: FakeBotAPI, running: Running) -> None:
+    adapter, _ = running
+    as_group = User("telegram", str(u.GROUP["id"]), "Practice group")  # an anonymous admin
+    with pytest.raises(RecipientUnreachable):
+        await adapter.perform(PrivateNotice(user=as_group, text="your post was held"))
+    assert fake.called("sendMessage") == []
