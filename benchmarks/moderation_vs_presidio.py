@@ -56,8 +56,8 @@ def presidio_worker(path: Path, rounds: int) -> None:
     from presidio_analyzer import AnalyzerEngine
     from presidio_analyzer.nlp_engine import NlpEngineProvider
     from presidio_analyzer.predefined_recognizers import (
-        PhoneRecognizer,
         NhsRecognizer,
+        PhoneRecognizer,
         UkNinoRecognizer,
         UkPostcodeRecognizer,
     )

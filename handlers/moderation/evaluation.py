@@ -13,7 +13,7 @@ import argparse
 import json
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,11 +30,13 @@ class Example:
 
 
 def load(path: Path) -> list[Example]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return load_rows(json.loads(line) for line in lines if line.strip())
+
+
+def load_rows(rows: Iterable[dict[str, Any]]) -> list[Example]:
     examples = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        row = json.loads(line)
+    for number, row in enumerate(rows, start=1):
         spans = tuple((s["start"], s["end"], s["type"]) for s in row.get("spans", []))
         examples.append(
             Example(str(row.get("id", number)), row["text"], row["label"] == "breach", spans)

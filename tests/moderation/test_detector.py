@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
-from handlers.moderation.detector import Detector, DetectorSettings, Finding, describe, reasons, redact
+from handlers.moderation.detector import (
+    Detector,
+    DetectorSettings,
+    Finding,
+    describe,
+    reasons,
+    redact,
+)
 
 DETECTOR = Detector()
 
@@ -14,27 +23,66 @@ def types_in(text: str, detector: Detector = DETECTOR) -> list[tuple[str, str]]:
 
 
 BREACHES = [
-    ("Went to see Margaret Ellison this afternoon, she's lost weight again.", "PERSON", "Margaret Ellison"),
-    ("mr pritchard has refused his insulin three days running, GP says escalate.", "PERSON", "mr pritchard"),
+    (
+        "Went to see Margaret Ellison this afternoon, she's lost weight again.",
+        "PERSON",
+        "Margaret Ellison",
+    ),
+    (
+        "mr pritchard has refused his insulin three days running, GP says escalate.",
+        "PERSON",
+        "mr pritchard",
+    ),
     ("Her grandson Tyrone has been taking her bank card. Police?", "PERSON", "Tyrone"),
     ("Visited Bronwen today, the pressure sore on her heel is much worse.", "PERSON", "Bronwen"),
     ("Priyanka's dad has started hitting her again, school raised it.", "PERSON", "Priyanka"),
     ("Declan keeps leaving the care home at night and was found by the canal.", "PERSON", "Declan"),
     ("Will is refusing his tablets again since the move.", "PERSON", "Will"),
-    ("Can anyone check SystmOne for NHS no 943 476 5919? Discharge letter missing.", "NHS_NUMBER", "943 476 5919"),
-    ("The number on the referral is 9434765919 but the ward can't find her.", "NHS_NUMBER", "9434765919"),
-    ("CHI 1502457716 is moving down from Aberdeen to live with her niece.", "NHS_NUMBER", "1502457716"),
+    (
+        "Can anyone check SystmOne for NHS no 943 476 5919? Discharge letter missing.",
+        "NHS_NUMBER",
+        "943 476 5919",
+    ),
+    (
+        "The number on the referral is 9434765919 but the ward can't find her.",
+        "NHS_NUMBER",
+        "9434765919",
+    ),
+    (
+        "CHI 1502457716 is moving down from Aberdeen to live with her niece.",
+        "NHS_NUMBER",
+        "1502457716",
+    ),
     ("NI number AB 12 34 56 C for the PIP form, he can't remember it.", "NINO", "AB 12 34 56 C"),
-    ("Her date of birth is 14 March 1936, the home has it wrong.", "DATE_OF_BIRTH", "14 March 1936"),
+    (
+        "Her date of birth is 14 March 1936, the home has it wrong.",
+        "DATE_OF_BIRTH",
+        "14 March 1936",
+    ),
     ("dob 2/9/1944 - lives alone, no heating, neighbour worried.", "DATE_OF_BIRTH", "2/9/1944"),
-    ("He's at 7 Orchard Lane and the landlord wants him out by Friday.", "ADDRESS", "7 Orchard Lane"),
+    (
+        "He's at 7 Orchard Lane and the landlord wants him out by Friday.",
+        "ADDRESS",
+        "7 Orchard Lane",
+    ),
     ("Flat 12, Coleridge House: the carers can't get in.", "ADDRESS", "Flat 12, Coleridge House"),
     ("lives on Juniper Close with her partner, who drinks.", "ADDRESS", "Juniper Close"),
     ("Postcode is le3 9qp if anyone can do a joint visit.", "POSTCODE", "le3 9qp"),
     ("Son's mobile is 07700 900555, he wants a call after the review.", "PHONE", "07700 900555"),
-    ("Please email the plan to denise.hart1962@example.co.uk, it's the daughter.", "EMAIL", "denise.hart1962@example.co.uk"),
+    (
+        "Please email the plan to denise.hart1962@example.co.uk, it's the daughter.",
+        "EMAIL",
+        "denise.hart1962@example.co.uk",
+    ),
     ("Mosaic 8837261 needs closing, she passed away on Sunday.", "CASE_REF", "8837261"),
     ("Hospital number K7730122 has been on the ward 40 days.", "CASE_REF", "K7730122"),
+    ("Spoke to Leanne this morning, she says the bruises are from falling.", "PERSON", "Leanne"),
+    ("Talked to Kyle's mum about the exclusion, she's at the end of her rope.", "PERSON", "Kyle"),
+    ("Lorraine Baxter's care package has been cut again, she can't wash herself.", "PERSON", "Lorraine Baxter"),
+    ("Pop in on Stanislaw when you're next in Ware, he's not answering the phone.", "PERSON", "Stanislaw"),
+    ("The Hendersons at number 4 have asked for an assessment for their son Lewis.", "PERSON", "Lewis"),
+    ("Ref no. 4471923 for the s.42 if anyone's picking it up.", "CASE_REF", "4471923"),
+    ("her nhs number is 485 777 3456 and she's waiting for a bed on ward 3", "NHS_NUMBER", "485 777 3456"),
 ]
 
 
@@ -71,6 +119,15 @@ SAFE = [
     "Our new principal social worker, Dr Helen Marsh, is running a workshop next week.",
     "Grace Lodge has a lovely new garden room for residents.",
     "Frank from IT fixed the docking stations on floor 2.",
+    "Talked to the team about the new rota, everyone is on board.",
+    "Spoke to Priya from L&D about the training budget.",
+    "Our office is at 10 Market Street, parking round the back.",
+    "Email me at sam.jones@ageuk.org.uk if you want the referral form.",
+    "Referrals to the carers' team go to carers.referrals@example-council.org.uk now.",
+    "Jenny and I are running the student forum on Thursday, come along!",
+    "Meeting ID 845 2210 9987, passcode 1234, for the AMHP forum.",
+    "I'm covering duty today, ring me on my work mobile 07700 900999 if needed.",
+    "Lots of families in the Moss Side area are struggling with damp.",
 ]
 
 
@@ -82,7 +139,10 @@ def test_policy_safe_posts_are_not_flagged(text: str) -> None:
 def test_priya_example_from_the_issue_is_redacted_and_described() -> None:
     text = "visited Doreen Pike at 14 Elm Road today, NHS 943 476 5919, she's refusing meds"
     findings = DETECTOR.scan(text)
-    assert redact(text, findings) == "visited [PERSON] at [ADDRESS] today, NHS [NHS_NUMBER], she's refusing meds"
+    assert (
+        redact(text, findings)
+        == "visited [PERSON] at [ADDRESS] today, NHS [NHS_NUMBER], she's refusing meds"
+    )
     assert describe(findings) == "a name, an address, an NHS or CHI number"
     assert len(reasons(findings)) == 3
 
@@ -91,7 +151,7 @@ def test_findings_are_sorted_non_overlapping_and_explained() -> None:
     text = "New referral: Kamal Ratnam, DOB 08/12/1939, 22 Clifton Street, LE4 7ZL, son on 07700 900316."
     findings = DETECTOR.scan(text)
     assert [f.type for f in findings] == ["PERSON", "DATE_OF_BIRTH", "ADDRESS", "POSTCODE", "PHONE"]
-    for earlier, later in zip(findings, findings[1:], strict=False):
+    for earlier, later in itertools.pairwise(findings):
         assert earlier.end <= later.start
     assert all(isinstance(f, Finding) and f.reason and 0 < f.confidence <= 1 for f in findings)
 
@@ -124,7 +184,9 @@ def test_allowed_email_domains_are_work_addresses() -> None:
 def test_low_sensitivity_drops_hunches_that_high_keeps() -> None:
     text = "Saw Dr Okafor about her meds."  # a doctor's name: usually a professional
     assert types_in(text) == []
-    assert types_in(text, Detector(DetectorSettings(sensitivity="high"))) == [("PERSON", "Dr Okafor")]
+    assert types_in(text, Detector(DetectorSettings(sensitivity="high"))) == [
+        ("PERSON", "Dr Okafor")
+    ]
     with pytest.raises(ValueError, match="sensitivity"):
         DetectorSettings(sensitivity="extreme")
 

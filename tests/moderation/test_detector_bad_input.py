@@ -39,7 +39,9 @@ def test_emoji_and_right_to_left_text_keep_offsets_right() -> None:
 
 
 def test_a_100_kb_post_is_scanned_in_bounded_time() -> None:
-    chunk = "Visited Mrs Holloway at 14 Elm Road, NHS 943 476 5919. " + "1" * 40 + " aaaa-" * 30 + "\n"
+    chunk = (
+        "Visited Mrs Holloway at 14 Elm Road, NHS 943 476 5919. " + "1" * 40 + " aaaa-" * 30 + "\n"
+    )
     text = (chunk * (100_000 // len(chunk) + 1))[:100_000]
     began = time.perf_counter()
     findings = DETECTOR.scan(text)
@@ -48,7 +50,14 @@ def test_a_100_kb_post_is_scanned_in_bounded_time() -> None:
 
 
 def test_pathological_repetitions_do_not_backtrack() -> None:
-    for text in ("1 " * 20_000, "a" * 50_000, "Mr " * 10_000, "@" * 20_000 + "x", "0-" * 20_000, "A1 " * 20_000):
+    for text in (
+        "1 " * 20_000,
+        "a" * 50_000,
+        "Mr " * 10_000,
+        "@" * 20_000 + "x",
+        "0-" * 20_000,
+        "A1 " * 20_000,
+    ):
         began = time.perf_counter()
         DETECTOR.scan(text)
         assert time.perf_counter() - began < 3, text[:10]
@@ -65,7 +74,33 @@ def test_any_text_gives_valid_sorted_non_overlapping_spans(text: str) -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from(["Mr", "Mrs", " ", "0", "7", "\u200b", "@", "Flat", "12", "Road", "SG1", "2AB", "*", "`", "dob", "/", "é", "ا"]), max_size=60))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "Mr",
+                "Mrs",
+                " ",
+                "0",
+                "7",
+                "\u200b",
+                "@",
+                "Flat",
+                "12",
+                "Road",
+                "SG1",
+                "2AB",
+                "*",
+                "`",
+                "dob",
+                "/",
+                "é",
+                "ا",
+            ]
+        ),
+        max_size=60,
+    )
+)
 def test_identifier_like_fragments_never_crash(parts: list[str]) -> None:
     text = "".join(parts)
     for finding in DETECTOR.scan(text):

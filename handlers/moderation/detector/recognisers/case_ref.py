@@ -16,11 +16,11 @@ _SYSTEMS = (
     r"wisdom|frameworki|controcc|servelec|protocol|swift|abacus|tiara|lagan"
 )
 _INTRO = re.compile(
-    rf"\b(?:(?:{_SYSTEMS})|case|client|person|hospital|hosp|mrn|unit|crime|police|court|dols|safeguarding"
+    rf"\b(?:(?:{_SYSTEMS})|case|client|pid|urn|mrn|person id|person|hospital|hosp|mrn|unit|crime|police|court|dols|safeguarding"
     r"(?: concern| referral| enquiry)?|referral|record|file|s\.?42|chi)\b"
     r"(?:[\s.:#-]*(?:id|no|num|number|ref|reference|is|was|record|concern|file|case|'s))*[\s.:#-]*$"
 )
-_BARE_REF = re.compile(r"\b(?:ref|reference|id)\b[\s.:#-]*$")
+_BARE_REF = re.compile(r"\b(?:ref|reference|id)\b(?:[\s.:#-]*(?:no|num|number|is|was))*[\s.:#-]*$")
 # An ID: optional letters, then at least four digits, possibly with / or - parts.
 _ID = re.compile(
     r"(?<![\w/-])(?=[A-Z0-9/-]*\d{3})[A-Z]{0,4}[-/]?\d[\dA-Z]*(?:[/-][\dA-Z]+){0,3}(?![\w/-]|\.\d)"

@@ -21,7 +21,9 @@ CARE = re.compile(
     r"short break|day centre|lpa|welfare|personal care|reablement|safeguarding|s\.?42|cin|plo|"
     r"strategy meeting|best.interests?|bi|diagnos\w*|self.harm\w*|suicid\w*|police|arrested|benefits?|"
     r"debt|evict\w*|homeless\w*|rough sleeping|home|lives|living|alone|wandering|confused|bruise|"
-    r"interpreter|mental health|psychosis|ambulance|a&e|admitted|unit|mobility|wheelchair|hoist)\b"
+    r"interpreter|mental health|psychosis|ambulance|a&e|admitted|unit|mobility|wheelchair|hoist|"
+    r"care package|package of care|wash\w*|dressing|toilet\w*|incontinen\w*|not answering|"
+    r"welfare check|hasn't been seen|curtains|door|neighbours?|landlord|housing|rent|arrears)\b"
 )
 
 # About a colleague, a trainer or the office.

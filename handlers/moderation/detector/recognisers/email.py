@@ -23,6 +23,16 @@ _WORK_SUFFIXES = (
 )
 
 
+# Team inboxes, and "email me at": the practitioner's own or the service's address.
+_TEAM_INBOX = re.compile(
+    r"(?:^|[._-])(?:team|inbox|admin|duty|referrals?|info|enquiries|office|hub|mash|noreply|no-reply|"
+    r"contact|help|support|service|bookings?|training)(?:$|[._-])"
+)
+_OWN = re.compile(
+    r"(?:\b(?:e-?mail|mail|contact|message)\s+me\b|\bmy (?:new |work )?e-?mail\b)[^.!?]{0,25}$"
+)
+
+
 class EmailRecogniser:
     name = "email"
 
@@ -35,5 +45,8 @@ class EmailRecogniser:
             if domain.endswith(_WORK_SUFFIXES) or any(
                 domain == d or domain.endswith("." + d) for d in allowed
             ):
+                continue
+            local = match.group()[: match.group().index("@")].lower()
+            if _TEAM_INBOX.search(local) or _OWN.search(doc.before(match.start(), 60)):
                 continue
             yield Hit("EMAIL", match.start(), match.end(), 0.95, "personal e-mail address")

@@ -14,6 +14,7 @@ from handlers.moderation.detector.settings import DetectorSettings
 # Ten digits with optional single spaces or hyphens between any of them.
 _TEN_DIGITS = re.compile(r"(?<![\w+/.-])\d(?:[ -]?\d){9}(?![\w/-]|\.\d)")
 _NHS_CONTEXT = re.compile(r"\b(?:nhs|patient|nhs no|nhs number|spine|systmone|emis|record)\b")
+_NHS_NEAR = re.compile(r"\bnhs\b(?:\s*(?:no\.?|num(?:ber)?|#))?(?:\s*(?:is|was|:|-))?\s*$")
 _CHI_CONTEXT = re.compile(r"\bchi\b")
 
 
@@ -63,7 +64,7 @@ class NhsNumberRecogniser:
                     context,
                     "10 digits with a valid NHS check digit",
                 )
-            elif _NHS_CONTEXT.search(near[-12:]) and digits[0] != "0":
+            elif _NHS_NEAR.search(near) and digits[0] != "0":
                 yield Hit(
                     "NHS_NUMBER",
                     match.start(),

@@ -61,6 +61,7 @@ _ROLES = frozenset(
     "director cllr councillor minister secretary prof professor judge sir dame lord baroness rev reverend "
     "bishop mayor king queen prince princess president commissioner ombudsman dr doctor".split()
 )
+_PRONOUN = re.compile(r"\b(?:he|she|him|her|his|hers|he's|she's)\b")
 _NICKNAME_PREFIX = frozenset(
     {"big", "little", "old", "young", "auntie", "aunty", "uncle", "nana", "nanna", "grandad"}
 )
@@ -74,7 +75,10 @@ _CALLED_BEFORE = re.compile(
 )
 _VISIT_BEFORE = re.compile(
     r"\b(?:visited|visiting|visit|saw|seen|see|seeing|popped in on|popped round to|called in on|checked on|"
-    r"check on|text|texted|ring|rang|phone|phoned|call|called|met|meeting with|assessed|admitted|discharged|"
+    r"check on|text|texted|ring|rang|phone|phoned|call|called|met|meeting with|spoke to|spoke with|"
+    r"speaking to|speaking with|talked to|talked with|talking to|went to see|go and see|sat with|"
+    r"pop in on|pop round to|drop in on|dropped in on|check in on|chatted to|chatted with|emailed|"
+    r"messaged|wrote to|told|asked|assessed|admitted|discharged|"
     r"placed|referred|supporting|support|working with|worked with|for)\s*$",
     re.IGNORECASE,
 )
@@ -212,6 +216,7 @@ class PersonRecogniser:
                 continue
             if (
                 nxt is not None
+                and nxt.capitalised
                 and nxt.bare.lower() in _ORG_WORDS
                 and doc.text[words[-1].end : nxt.start] == " "
             ):
@@ -258,7 +263,13 @@ class PersonRecogniser:
             return None
         if first.bare.lower() in _NICKNAME_PREFIX:
             # "Big Tel", "Little Mo": a nickname, when the post is about care.
-            return 0.7 if care_post and zipf(second.bare) < 4.0 and not _PLACE_BEFORE.search(before.lower()) else None
+            return (
+                0.7
+                if care_post
+                and zipf(second.bare) < 4.0
+                and not _PLACE_BEFORE.search(before.lower())
+                else None
+            )
         near = doc.lower[max(0, first.start - 30) : first.start]
         if COLLEAGUE.search(near) and not CARE.search(doc.lower[first.start : first.start + 80]):
             return None
@@ -318,13 +329,16 @@ class PersonRecogniser:
         if lower in _ORG_WORDS or lower in _ROLES or _CITATION_AFTER.match(after):
             return None
         nxt = tokens[index + 1] if index + 1 < len(tokens) else None
-        if nxt is not None and nxt.bare.lower() in _ORG_WORDS and after.startswith(" "):
+        if (
+            nxt is not None
+            and nxt.capitalised
+            and nxt.bare.lower() in _ORG_WORDS
+            and after.startswith(" ")
+        ):
             return None
         if _is_month_use(word, before, after):
             return None
         visited = bool(_VISIT_BEFORE.search(before))
-        if _PLACE_BEFORE.search(before.lower()) and not visited:
-            return None
         if _THE_FAMILY.match(after) and before.lower().endswith("the ") and capital:
             return Hit("PERSON", token.start, token.start + len(word), 0.85, "a family's surname")
         sentence_start, sentence_end = doc.sentence(token.start, token.end)
@@ -353,12 +367,24 @@ class PersonRecogniser:
                 0.85,
                 "a name or nickname someone goes by",
             )
+        if _PLACE_BEFORE.search(before.lower()) and not visited:
+            return None
+        acts = bool(_ACTS_AFTER.match(after))
+        if not known and capital and at_start and acts and zipf(word) < 4.0 and care_post:
+            # An unlisted name doing something at the start of a sentence about someone: "Paddy's been drinking".
+            if _PRONOUN.search(sentence) and not COLLEAGUE.search(sentence):
+                return Hit(
+                    "PERSON",
+                    token.start,
+                    token.start + len(word),
+                    0.6,
+                    "a name in a post about care",
+                )
         if not (known or (capital and zipf(word) < 2.8 and not at_start)):
             return None
         if COLLEAGUE.search(sentence):
             return None
         # Medium cues: visited / rang the person, or the person doing something, in a post about care.
-        acts = bool(_ACTS_AFTER.match(after))
         if lower in _MODALS and not (acts and not after.startswith("'s")) and not visited:
             return None
         if (acts or visited) and care_post and (capital or not common or at_start):

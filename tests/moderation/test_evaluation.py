@@ -1,0 +1,90 @@
+"""The eval command: one JSON object with the agreed metrics, and readable errors."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import pytest
+
+from handlers.moderation import evaluation
+
+ROWS = [
+    {
+        "id": "a",
+        "text": "Visited Mrs Holloway at 14 Elm Road today.",
+        "label": "breach",
+        "spans": [
+            {"start": 8, "end": 20, "type": "PERSON"},
+            {"start": 24, "end": 35, "type": "ADDRESS"},
+        ],
+    },
+    {
+        "id": "b",
+        "text": "Her son's number is 07700 900123, please ring him.",
+        "label": "breach",
+        "spans": [{"start": 20, "end": 32, "type": "PHONE"}],
+    },
+    {
+        "id": "c",
+        "text": "The 14-year-old I mentioned is doing better.",
+        "label": "breach",
+        "spans": [{"start": 4, "end": 15, "type": "QUASI"}],
+    },
+    {
+        "id": "d",
+        "text": "Thanks Priya for the MCA refresher this morning!",
+        "label": "safe",
+        "spans": [],
+    },
+    {"id": "e", "text": "Duty team is on 0300 123 4567 today.", "label": "safe", "spans": []},
+]
+
+
+@pytest.fixture
+def dataset(tmp_path: Path) -> Path:
+    path = tmp_path / "set.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in ROWS) + "\n", encoding="utf-8")
+    return path
+
+
+def run(path: Path, *flags: str) -> int:
+    parser = argparse.ArgumentParser()
+    evaluation.configure(parser)
+    return evaluation.run(parser.parse_args([str(path), "--rounds", "1", *flags]))
+
+
+def test_prints_one_json_object_with_the_agreed_metrics(
+    dataset: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(dataset) == 0
+    out = capsys.readouterr()
+    report = json.loads(out.out)
+    assert report["messages"] == 5
+    # Two of three breaches found (the vague "14-year-old" is not enough), no false alarm.
+    assert report["recall"] == pytest.approx(2 / 3, abs=1e-3)
+    assert report["precision"] == 1.0
+    assert report["f1"] == pytest.approx(0.8, abs=1e-3)
+    assert report["span_recall"] == pytest.approx(3 / 4, abs=1e-3)
+    assert report["messages_per_second"] > 0 and report["p99_ms"] > 0
+    assert out.err == ""
+
+
+def test_errors_lists_misses_on_stderr_without_spoiling_the_json(
+    dataset: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(dataset, "--errors")
+    out = capsys.readouterr()
+    json.loads(out.out)
+    assert "MISS c:" in out.err
+    assert "FALSE ALARM" not in out.err
+
+
+def test_score_counts_false_alarms_and_span_overlap() -> None:
+    from handlers.moderation.detector import Finding
+
+    examples = evaluation.load_rows(ROWS[3:])  # two safe posts
+    flagged = [[Finding("PERSON", 7, 12, 0.9, "test")], []]
+    report = evaluation.score(examples, flagged)
+    assert report["precision"] == 0.0 and report["false_positives"] == 1
