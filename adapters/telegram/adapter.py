@@ -43,8 +43,10 @@ class Webhook:
 class RateLimits:
     """Telegram's published limits: about 30 messages a second overall, 20 a minute per group."""
 
-    per_second: float = 30
-    per_group_minute: float = 20
+    overall: float = 30
+    overall_period: float = 1.0
+    per_group: float = 20
+    group_period: float = 60.0
 
 
 TelegramApplication = Application[ExtBot[int], Any, Any, Any, Any, Any]
@@ -61,10 +63,10 @@ def build_application(token: str, api_url: str, limits: RateLimits) -> TelegramA
         # so the wait is visible to the core (bulk senders pace themselves on it).
         .rate_limiter(
             AIORateLimiter(
-                overall_max_rate=limits.per_second,
-                overall_time_period=1,
-                group_max_rate=limits.per_group_minute,
-                group_time_period=60,
+                overall_max_rate=limits.overall,
+                overall_time_period=limits.overall_period,
+                group_max_rate=limits.per_group,
+                group_time_period=limits.group_period,
                 max_retries=0,
             )
         )

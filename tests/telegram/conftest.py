@@ -58,7 +58,7 @@ def make_adapter(fake: FakeBotAPI) -> MakeAdapter:
             api_url=fake.api_url,
             webhook=webhook,
             # fast enough for tests, still going through AIORateLimiter
-            limits=limits or RateLimits(per_second=200, per_group_minute=1000),
+            limits=limits or RateLimits(overall=200, per_group=1000),
             poll_timeout=1,
             **kwargs,
         )

@@ -190,6 +190,7 @@ class FakeBotAPI:
 
     def _new_message(self, params: dict[str, Any], **content: Any) -> dict[str, Any]:
         chat = self._chat(params["chat_id"])
+        _check_keyboard(params.get("reply_markup"))
         message: dict[str, Any] = {
             "message_id": next(self._message_ids),
             "date": int(time.time()),
@@ -232,6 +233,8 @@ class FakeBotAPI:
                 pass
 
     async def _api_sendMessage(self, params: dict[str, Any]) -> Any:
+        if not str(params.get("text", "")).strip():
+            raise ApiError(Refusal(400, "Bad Request: message text is empty"))
         if _units(params["text"]) > 4096:
             raise ApiError(Refusal(400, "Bad Request: message is too long"))
         return self._new_message(params, text=params["text"])
@@ -308,6 +311,14 @@ class FakeBotAPI:
                 "can_delete_stories": False,
             }
         return {"status": "member", "user": user}
+
+
+def _check_keyboard(markup: Any) -> None:
+    for row in (markup or {}).get("inline_keyboard", []):
+        for button in row:
+            data = button.get("callback_data", "")
+            if not 1 <= len(data.encode()) <= 64:
+                raise ApiError(Refusal(400, "Bad Request: BUTTON_DATA_INVALID"))
 
 
 def _units(text: str) -> int:

@@ -42,7 +42,7 @@ async def telegram_bot(
         webhook=Webhook("https://bot.example.org/telegram/webhook", SECRET, 0, "127.0.0.1")
         if webhook
         else None,
-        limits=RateLimits(per_second=200, per_group_minute=1000),
+        limits=RateLimits(overall=200, per_group=1000),
         poll_timeout=1,
     )
     store = Store(f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}")

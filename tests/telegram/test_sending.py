@@ -157,7 +157,7 @@ async def test_unknown_chat_is_unreachable(fake: FakeBotAPI, running: Running) -
 
 
 async def test_overall_rate_limit_paces_sends(fake: FakeBotAPI, make_adapter: MakeAdapter) -> None:
-    adapter = make_adapter(limits=RateLimits(per_second=10, per_group_minute=1000))
+    adapter = make_adapter(limits=RateLimits(overall=10, per_group=1000))
     await adapter.start(Inbox())
     members = [User("telegram", str(5000 + i), f"m{i}") for i in range(30)]
     fake.dm_opened.update(int(m.id) for m in members)
@@ -178,3 +178,24 @@ async def test_a_private_notice_never_goes_to_a_group(fake: FakeBotAPI, running:
     with pytest.raises(RecipientUnreachable):
         await adapter.perform(PrivateNotice(user=as_group, text="your post was held"))
     assert fake.called("sendMessage") == []
+
+
+async def test_each_group_is_paced_on_its_own(fake: FakeBotAPI, make_adapter: MakeAdapter) -> None:
+    # Telegram's 20 a minute per group, scaled down to 3 a second to keep the test short
+    adapter = make_adapter(limits=RateLimits(overall=200, per_group=3, group_period=1))
+    await adapter.start(Inbox())
+    fake.dm_opened.add(int(ALICE.id))
+    try:
+        started = time.monotonic()
+        for i in range(9):
+            await adapter.perform(PrivateNotice(user=ALICE, text=f"dm {i}"))
+        direct = time.monotonic() - started
+        started = time.monotonic()
+        for i in range(9):
+            await adapter.perform(Send(chat=GROUP, text=f"post {i}"))
+        grouped = time.monotonic() - started
+    finally:
+        await adapter.stop()
+    assert direct < 1.0  # private chats are not group-limited
+    assert grouped >= 1.5  # 3 at once, then 3 a second
+    assert len(fake.sent_to(u.GROUP["id"])) == 9
