@@ -78,11 +78,27 @@ BREACHES = [
     ("Hospital number K7730122 has been on the ward 40 days.", "CASE_REF", "K7730122"),
     ("Spoke to Leanne this morning, she says the bruises are from falling.", "PERSON", "Leanne"),
     ("Talked to Kyle's mum about the exclusion, she's at the end of her rope.", "PERSON", "Kyle"),
-    ("Lorraine Baxter's care package has been cut again, she can't wash herself.", "PERSON", "Lorraine Baxter"),
-    ("Pop in on Stanislaw when you're next in Ware, he's not answering the phone.", "PERSON", "Stanislaw"),
-    ("The Hendersons at number 4 have asked for an assessment for their son Lewis.", "PERSON", "Lewis"),
+    (
+        "Lorraine Baxter's care package has been cut again, she can't wash herself.",
+        "PERSON",
+        "Lorraine Baxter",
+    ),
+    (
+        "Pop in on Stanislaw when you're next in Ware, he's not answering the phone.",
+        "PERSON",
+        "Stanislaw",
+    ),
+    (
+        "The Hendersons at number 4 have asked for an assessment for their son Lewis.",
+        "PERSON",
+        "Lewis",
+    ),
     ("Ref no. 4471923 for the s.42 if anyone's picking it up.", "CASE_REF", "4471923"),
-    ("her nhs number is 485 777 3456 and she's waiting for a bed on ward 3", "NHS_NUMBER", "485 777 3456"),
+    (
+        "her nhs number is 485 777 3456 and she's waiting for a bed on ward 3",
+        "NHS_NUMBER",
+        "485 777 3456",
+    ),
 ]
 
 

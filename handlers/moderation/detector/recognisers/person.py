@@ -89,7 +89,7 @@ _ACTS_AFTER = re.compile(
     r"can't|cannot|hasn't|isn't|wasn't|wants|wanted|needs|needed|went|goes|moved|moves|lives|lived|"
     r"relapsed|died|fell|started|stopped|seems|got|gets|came|doesn't|didn't|loves|hates|asked|rang|"
     r"phoned|called|screamed|hit|attacked|left|stayed|stays|disclosed|absconded|missed|took|takes)\b"
-    r"|\s+and\s+[A-Z]\w+|,\s+the\b|\s*\(the\b)",
+    r"|\s+and\s+[A-Z]\w+|,\s+the\b|\s*\(the\b|,\s*(?:aged\s+)?\d{1,3}\s*,)",
 )
 _MONTH_USE = re.compile(r"^\s+(?:\d|19|20)|^\s+(?:the\s+)?\d")
 _MONTH_BEFORE = re.compile(

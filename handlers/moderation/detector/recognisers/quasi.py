@@ -23,19 +23,31 @@ _PERSON = re.compile(
     r"\b(?:man|woman|lady|gentleman|gent|mum|dad|mother|father|boy|girl|lad|lass|child|kid|baby|"
     r"teenager|resident|tenant|patient|veteran|widow|widower|couple|twins|brothers|sisters|family|"
     r"carers?|driver|gp|magistrate|vicar|teacher|head|owner|pensioner|\d{1,3}-year-old|son|daughter|"
-    r"wife|husband|nurse|priest|imam|rabbi|councillor|footballer|farmer|shopkeeper|landlord|publican)\b"
+    r"wife|husband|nurse|priest|imam|rabbi|councillor|footballer|farmer|shopkeeper|landlord|publican|"
+    r"mayor|headteacher|headmistress|headmaster|postman|postwoman|caretaker|butcher|baker|doctor|"
+    r"soldier|singer|lorry driver|taxi driver|cleaner|dinner lady|lollipop)\b"
 )
+# Details that few people share: they single someone out on their own.
 _RARE = re.compile(
-    r"\bonly\b|\bthe one (?:who|with|that)\b|\bin the (?:paper|news|gazette|local news)\b|"
-    r"\bon the (?:local )?news\b|\bgazette\b|\bformer\b|\bretired\b|\bwho runs\b|\bruns the\b|\bwhose\b|"
-    r"\babove the\b|\bmet the\b|\bturned \d+|\blost (?:his|her|their) \w+|-speaking\b|"
-    r"\b(?:somali|eritrean|syrian|afghan|polish|traveller|gypsy|roma|deaf|blind|bsl|amputat\w*|"
-    r"tracheostomy|cochlear|pregnant|mnd|locked-in|prader-willi|stroke|veteran|vicar|magistrate|twins|"
-    r"triplets|famous|celebrity|well-known|tortoise|parrot)\b|\bwho (?:had|has|arrived|lost|died|met|was)\b"
+    r"\bonly\b(?:\s+[\w-]+){0,3}?\s+(?:resident|person|man|woman|lady|boy|girl|child|family|user|patient|"
+    r"tenant|one|speaker|pupil|student|member|client|wheelchair|deaf|black|muslim|jewish|sikh)s?\b|"
+    r"\bthe one (?:who|with|that)\b|\bwho (?:sells|owns|works at|drives|used to|plays|sings|preaches)\b|\bin the (?:paper|papers|news|gazette|local news)\b|"
+    r"\bon the (?:local )?(?:news|telly|tv|radio)\b|\bgazette\b|\bformer\b|\bretired\b|\bwho runs\b|"
+    r"\bruns the\b|\b(?:above|next to|opposite|behind|over) the\b|\bmet the\b|\bturned \d+|"
+    r"\blost (?:his|her|their) (?:leg|arm|legs|arms|sight|hearing|eye)|-speaking\b|"
+    r"\b(?:somali|eritrean|syrian|afghan|sudanese|kurdish|vietnamese|polish|romanian|irish traveller|"
+    r"traveller|gypsy|roma|deaf|blind|bsl|amputat\w*|tracheostomy|cochlear|pregnant|mnd|locked-in|"
+    r"prader-willi|huntington's|stroke|veteran|vicar|priest|imam|magistrate|mayor|headteacher|"
+    r"headmistress|headmaster|twins|triplets|famous|celebrity|well-known|tortoise|parrot|crash|fire|"
+    r"murder\w*|trial|court case)\b"
+)
+# Details that narrow things down only together with an exact age.
+_DETAIL = re.compile(
+    r"\bwhose\b|\bwho (?:had|has|arrived|lost|died|was|is)\b|\bwith (?:the |a )?[a-z]+"
 )
 _NAMED = r"(?:[A-Z][a-z'-]+|St|Ward \d+)(?:\s+(?:[A-Z][a-z'-]+|St|Mary))*"
 _PLACE = re.compile(
-    rf"\b(?:in|at|on|from|near)\s+(?:the\s+)?({_NAMED})(?:\s+(estate|site|hostel|ward|unit|home|flats|close))?"
+    rf"\b(?:in|at|on|from|near|of|outside|behind|opposite|by)\s+(?:the\s+)?({_NAMED})(?:\s+(estate|site|hostel|ward|unit|home|flats|close))?"
 )
 _NUMBERED_PLACE = re.compile(r"\b(?:ward|bed|room|bay|flat|cell)\s+\d{1,3}\b", re.IGNORECASE)
 _INSTITUTION = frozenset(
@@ -69,7 +81,7 @@ class QuasiRecogniser:
             if not places:
                 continue
             age = _AGE.search(lower)
-            rare = _RARE.search(lower)
+            rare = _RARE.search(lower) or (_DETAIL.search(lower) if age else None)
             if not (age or rare):
                 continue
             found = [m for m in (person, age, rare, *places) if m is not None]
