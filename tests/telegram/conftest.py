@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -78,6 +78,3 @@ async def running(
         yield adapter, inbox
     finally:
         await adapter.stop()
-
-
-Sink = Callable[[Event], Awaitable[None]]

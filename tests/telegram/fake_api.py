@@ -252,6 +252,7 @@ class FakeBotAPI:
 
     async def _api_editMessageText(self, params: dict[str, Any]) -> Any:
         chat = self._chat(params["chat_id"])
+        _check_keyboard(params.get("reply_markup"))
         message = self.messages.get((chat["id"], int(params["message_id"])))
         if message is None:
             raise ApiError(Refusal(400, "Bad Request: message to edit not found"))
