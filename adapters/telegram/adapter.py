@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from telegram import BotCommand
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ExtBot
 
+from adapters.telegram.commands import DEFAULT_MENU, MenuEntry, publish
 from adapters.telegram.dispatch import Dispatcher
 from adapters.telegram.errors import translated
 from adapters.telegram.inbound import PLATFORM, BotIdentity
@@ -22,13 +22,6 @@ from bot.adapter import Capabilities, EventSink
 log = logging.getLogger(__name__)
 
 DEFAULT_API_URL = "https://api.telegram.org"
-
-# What the bot offers in Telegram's "/" menu. The features decide what a command does.
-COMMANDS: tuple[tuple[str, str], ...] = (
-    ("ask", "Ask a practice question"),
-    ("learn", "Start or manage your learning programme"),
-    ("help", "What I can do"),
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,12 +87,13 @@ class TelegramAdapter:
         api_url: str = DEFAULT_API_URL,
         webhook: Webhook | None = None,
         limits: RateLimits | None = None,
-        commands: Sequence[tuple[str, str]] = COMMANDS,
+        menu: Sequence[MenuEntry] = DEFAULT_MENU,
         poll_timeout: float = 30.0,
     ) -> None:
         self._application = build_application(token, api_url, limits or RateLimits())
         self._webhook = webhook
-        self._commands = tuple(commands)
+        self._menu = tuple(menu)
+        self._started = False
         self._poll_timeout = poll_timeout
         self._outbound = Outbound(self.bot)
         self._receiver: Poller | WebhookServer | None = None
@@ -115,7 +109,8 @@ class TelegramAdapter:
     async def start(self, sink: EventSink) -> None:
         with translated():
             await self._application.initialize()  # getMe: a wrong token fails here, loudly
-            await self.bot.set_my_commands([BotCommand(n, d) for n, d in self._commands])
+        await publish(self.bot, self._menu)
+        self._started = True
         me = BotIdentity(self.bot.id, self.bot.username)
         dispatcher = Dispatcher(self.bot, me, self._outbound, sink)
         if self._webhook is None:
@@ -135,7 +130,14 @@ class TelegramAdapter:
             extra={"bot": me.username, "mode": "webhook" if self._webhook else "polling"},
         )
 
+    async def set_commands(self, menu: Sequence[MenuEntry]) -> None:
+        """The core's own command list (name, help, where); replaces the default menu."""
+        self._menu = tuple(menu)
+        if self._started:
+            await publish(self.bot, self._menu)
+
     async def stop(self) -> None:
+        self._started = False
         if self._receiver is not None:
             await self._receiver.stop()
             self._receiver = None

@@ -61,7 +61,7 @@ class FakeBotAPI:
     undeletable: set[tuple[int, int]] = field(default_factory=set)
     messages: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)
     webhook: dict[str, Any] = field(default_factory=dict)
-    commands: list[dict[str, Any]] = field(default_factory=list)
+    commands: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # by scope type
     # method -> refusals to give, one per call, before answering normally
     refusals: dict[str, list[Refusal]] = field(default_factory=dict)
     # method -> (requests allowed, per seconds): beyond that, 429 with retry_after
@@ -285,7 +285,8 @@ class FakeBotAPI:
         return True
 
     async def _api_setMyCommands(self, params: dict[str, Any]) -> Any:
-        self.commands = list(params["commands"])
+        scope = (params.get("scope") or {}).get("type", "default")
+        self.commands[scope] = list(params["commands"])
         return True
 
     async def _api_getChatMember(self, params: dict[str, Any]) -> Any:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from adapters.telegram.adapter import RateLimits, TelegramAdapter
+from adapters.telegram.commands import MenuEntry
 from bot.actions import Attachment, Button, Delete, PrivateNotice, Send, Update
 from bot.errors import ActionNotPermitted, ChatMoved, RecipientUnreachable, RetryAfter
 from bot.events import Chat, ChatKind, User
@@ -26,8 +27,24 @@ async def test_start_registers_commands_and_polls_without_a_webhook(
     fake: FakeBotAPI, running: Running
 ) -> None:
     methods = [c.method for c in fake.calls]
-    assert methods[:3] == ["getMe", "setMyCommands", "deleteWebhook"]
-    assert {c["command"] for c in fake.commands} >= {"ask", "learn", "help"}
+    assert methods[:4] == ["getMe", "setMyCommands", "setMyCommands", "deleteWebhook"]
+    assert {c["command"] for c in fake.commands["all_private_chats"]} >= {"ask", "learn", "help"}
+
+
+async def test_the_menu_shows_each_command_where_it_works(
+    fake: FakeBotAPI, running: Running
+) -> None:
+    adapter, _ = running
+    await adapter.set_commands(
+        [
+            MenuEntry("help", "what I can do here", "any"),
+            MenuEntry("progress", "your learning so far", "direct"),
+            MenuEntry("stats", "counts for moderators", "moderators"),
+        ]
+    )
+    private = [c["command"] for c in fake.commands["all_private_chats"]]
+    groups = [c["command"] for c in fake.commands["all_group_chats"]]
+    assert (private, groups) == (["help", "progress"], ["help", "stats"])
 
 
 async def test_send_with_buttons_is_an_inline_keyboard(fake: FakeBotAPI, running: Running) -> None:
