@@ -40,7 +40,14 @@ class Dispatcher:
     async def handle(self, update: Update) -> None:
         if update.callback_query is not None:
             await self._answer(update.callback_query.id)
-        for event in events_from(update, self._me):
+        try:
+            events = events_from(update, self._me)
+        except Exception:
+            # An update shape we did not foresee: skip it (re-delivery would fail the same way)
+            # rather than stop taking the ones after it.
+            log.exception("update not understood", extra={"update_id": update.update_id})
+            return
+        for event in events:
             if isinstance(event, MessagePosted):
                 self._outbound.saw_post(event.chat.id, event.message_id, event.time)
             try:
