@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 
 from handlers.moderation.detector.document import Document
@@ -81,11 +82,18 @@ class Detector:
     @staticmethod
     def _without_overlaps(hits: list[Hit]) -> list[Hit]:
         # QUASI spans a whole description; it only stands where nothing more specific was found.
+        # Chosen spans never overlap, so a new one need only be checked against its neighbours.
+        starts: list[int] = []
         chosen: list[Hit] = []
         for hit in sorted(hits, key=lambda h: (_PRIORITY.get(h.type, 99), -h.confidence, h.start)):
-            if all(hit.end <= other.start or hit.start >= other.end for other in chosen):
-                chosen.append(hit)
-        return sorted(chosen, key=lambda h: h.start)
+            at = bisect.bisect_left(starts, hit.start)
+            if at > 0 and chosen[at - 1].end > hit.start:
+                continue
+            if at < len(chosen) and chosen[at].start < hit.end:
+                continue
+            starts.insert(at, hit.start)
+            chosen.insert(at, hit)
+        return chosen
 
     @staticmethod
     def _to_finding(doc: Document, hit: Hit) -> Finding:

@@ -24,6 +24,7 @@ _DASHES = frozenset("\u2010\u2011\u2012\u2013\u2212")
 _LOOKALIKE_RUN = re.compile(r"(?<![A-Za-z0-9])[0-9OoIl|](?:[ -]?[0-9OoIl|]){8,12}(?![A-Za-z0-9])")
 _LOOKALIKE = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1"})
 
+_REACH = 300
 _HAS_LOOKALIKE = re.compile(r"\d[OolI|]|[OolI|]\d")
 _DIGIT = re.compile(r"\d")
 _SENTENCE_END = re.compile(r"[.!?\n]+(?:\s|$)|\s[—–-]\s|;")
@@ -107,7 +108,9 @@ class Document:
         left = ends[left_index] if left_index >= 0 else 0
         right_index = bisect.bisect_left(starts, end)
         right = starts[right_index] if right_index < len(starts) else len(self.text)
-        return left, right
+        # A "sentence" in a post without full stops can be the whole post: keep context local
+        # so that every word's look-around stays constant-time.
+        return max(left, start - _REACH), min(right, end + _REACH)
 
     def before(self, start: int, width: int) -> str:
         return self.lower[max(0, start - width) : start]
