@@ -266,7 +266,7 @@ class PersonRecogniser:
             return (
                 0.7
                 if care_post
-                and zipf(second.bare) < 4.0
+                and (is_first_name(second.bare) or zipf(second.bare) < 4.0)
                 and not _PLACE_BEFORE.search(before.lower())
                 else None
             )
@@ -398,7 +398,13 @@ class PersonRecogniser:
                 "first name in a post about care",
             )
         # Weak cue: an uncommon first name, capitalised mid-sentence, in a care sentence.
-        if known and capital and not common and not at_start and CARE.search(sentence):
+        if (
+            known
+            and capital
+            and not common
+            and (not at_start or zipf(word) < 3.5)
+            and CARE.search(sentence)
+        ):
             return Hit(
                 "PERSON",
                 token.start,
