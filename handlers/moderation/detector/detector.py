@@ -35,8 +35,15 @@ _PRIORITY = {
 }
 
 
-def default_recognisers() -> list[Recogniser]:
+def default_recognisers(statistical_model: str | None = None) -> list[Recogniser]:
+    """The rule-based recognisers; with `statistical_model` (a spaCy package name) a NER layer too."""
+    extra: list[Recogniser] = []
+    if statistical_model is not None:
+        from handlers.moderation.detector.recognisers.statistical import StatisticalNameRecogniser
+
+        extra.append(StatisticalNameRecogniser(statistical_model))
     return [
+        *extra,
         EmailRecogniser(),
         NhsNumberRecogniser(),
         NinoRecogniser(),
