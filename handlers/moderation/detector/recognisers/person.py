@@ -134,9 +134,9 @@ class PersonRecogniser:
         for index, token in enumerate(tokens):
             if index in used or token.bare.lower() in staff:
                 continue
-            hit = self._single(doc, tokens, index, care_post)
-            if hit is not None:
-                yield hit
+            single = self._single(doc, tokens, index, care_post)
+            if single is not None:
+                yield single
 
     @staticmethod
     def _starts_sentence(doc: Document, token: _Token) -> bool:
