@@ -248,3 +248,18 @@ def test_statistical_ner_findings_only_count_at_high_sensitivity() -> None:
     high = Detector(DetectorSettings(sensitivity="high"), recognisers=[*default_recognisers(), ner])
     assert types_in(text, normal) == []
     assert types_in(text, high) == [("PERSON", "Ozymandias")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("+44 1632 960001 is the daughter's", "[PHONE] is the daughter's"),
+        ("DOB 12 03 1941, lives alone", "DOB [DATE_OF_BIRTH], lives alone"),
+        ("Anyone in North Devon doing AMHP cover?", "Anyone in North Devon doing AMHP cover?"),
+        ("lives on Larch Close in Ware", "lives on [ADDRESS] in Ware"),
+        ("d.o.b. 1941-03-12", "d.o.b. [DATE_OF_BIRTH]"),
+        ("LCS ref 88213", "LCS ref [CASE_REF]"),
+    ],
+)
+def test_policy_examples_redact_as_expected(text: str, expected: str) -> None:
+    assert redact(text, DETECTOR.scan(text)) == expected

@@ -25,6 +25,7 @@ _DATE = re.compile(
     r"|(?P<y2>(?:19|20)\d{2})-(?P<m2>[01]\d)-(?P<d2>[0-3]\d)"
     rf"|(?:the\s+)?(?P<d3>{_DAY})(?:\s+of)?\s+(?P<m3>{_MONTHS}),?\s+(?P<y3>\d{{4}})"
     rf"|(?P<m4>{_MONTHS})\s+(?P<d4>{_DAY}),?\s+(?P<y4>\d{{4}})"
+    r"|(?P<d5>[0-3]?\d) (?P<m5>[01]?\d) (?P<y5>(?:19|20)\d{2})"
     r")(?![\w/-]|\.\d)",
     re.IGNORECASE,
 )
@@ -61,7 +62,7 @@ class DateOfBirthRecogniser:
         this_year = dt.date.today().year
         for match in _DATE.finditer(doc.text):
             parts = match.groupdict()
-            for key in "1234":
+            for key in "12345":
                 if parts[f"y{key}"]:
                     day_raw, month_raw, year_raw = (
                         parts[f"d{key}"],

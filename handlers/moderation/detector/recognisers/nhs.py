@@ -15,6 +15,7 @@ from handlers.moderation.detector.settings import DetectorSettings
 _TEN_DIGITS = re.compile(r"(?<![\w+/.-])\d(?:[ -]?\d){9}(?![\w/-]|\.\d)")
 _NHS_CONTEXT = re.compile(r"\b(?:nhs|patient|nhs no|nhs number|spine|systmone|emis|record)\b")
 _NHS_NEAR = re.compile(r"\bnhs\b(?:\s*(?:no\.?|num(?:ber)?|#))?(?:\s*(?:is|was|:|-))?\s*$")
+_DIALLING_CODE = re.compile(r"(?:\+|\b00)\d{1,3}\s?(?:\(0\)\s?)?$")
 _CHI_CONTEXT = re.compile(r"\bchi\b")
 
 
@@ -44,6 +45,8 @@ class NhsNumberRecogniser:
         for match in _TEN_DIGITS.finditer(doc.text):
             digits = re.sub(r"\D", "", match.group())
             before = doc.before(match.start(), 40)
+            if _DIALLING_CODE.search(before):
+                continue  # "+44 1632 960001" is a phone number
             if office_number_before(doc.before(match.start(), 30)):
                 continue
             near = before[-25:]

@@ -61,6 +61,10 @@ _ROLES = frozenset(
     "director cllr councillor minister secretary prof professor judge sir dame lord baroness rev reverend "
     "bishop mayor king queen prince princess president commissioner ombudsman dr doctor".split()
 )
+_PLACE_PREFIX = frozenset(
+    "north south east west northern southern eastern western upper lower nether great new port mount "
+    "fort saint st central greater royal".split()
+)
 _PRONOUN = re.compile(r"\b(?:he|she|him|her|his|hers|he's|she's)\b")
 _NICKNAME_PREFIX = frozenset(
     {"big", "little", "old", "young", "auntie", "aunty", "uncle", "nana", "nanna", "grandad"}
@@ -257,6 +261,8 @@ class PersonRecogniser:
             return None
         if _ROLE_BEFORE.search(before.lower()) or _PSEUDONYM_BEFORE.search(before[-3:]):
             return None
+        if first.bare.lower() in _PLACE_PREFIX:
+            return None  # "North Devon", "Upper Swaleby", "New Milton"
         f_first, f_second = is_first_name(first.bare), is_name(second.bare)
         rare_first, rare_second = zipf(first.bare) < 3.0, zipf(second.bare) < 3.3
         if _PLACE_BEFORE.search(before.lower()) and not (f_first and is_last_name(second.bare)):
