@@ -1,0 +1,1 @@
+"""The person-name layers used by the person recogniser."""

@@ -1,0 +1,110 @@
+"""Words, patterns and the token shape the three name layers share."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from handlers.moderation.detector.recognisers.cues import FAMILY
+
+TOKEN = re.compile(r"[^\W\d_](?:[\w'-]*\w)?")
+TITLE = re.compile(r"\b(mr|mrs|ms|miss|mx|mister|dr|doctor)\b\.?$", re.IGNORECASE)
+PSEUDONYM_BEFORE = re.compile(
+    r"(?:\bcall(?:ing)? (?:him|her|them)|\bknown here as|\blet's say|['\"‘“])\s*$"
+)
+PSEUDONYM_AFTER = re.compile(
+    r"^\W{0,3}(?:\(?\s*(?:name|names|initials?) (?:changed|made up)|not (?:his|her|their) real name|pseudonym)"
+)
+ROLE_BEFORE = re.compile(
+    r"\b(?:director|cllr|councillor|minister|secretary|prof|professor|judge|mp|sir|dame|lord|baroness|"
+    r"chair|chief|presenter|author|trainer|speaker|reverend|rev|bishop|mayor|king|queen|prince|princess|"
+    r"president|commissioner|ombudsman|officer|lead|head|dr|doctor|consultant|ceo|manager|justice|"
+    r"by|novel|book|film|writer|poet|actor|singer|@)\b[^.!?]{0,40}$"
+)
+CITATION_AFTER = re.compile(
+    r"^(?:'s)?\s*(?:(?:&|and|et al\.?)\s*[A-Z][\w'-]*\s*)?(?:'s)?\s*\(\d{4}"
+)
+PLACE_BEFORE = re.compile(
+    r"\b(?:in|at|from|near|to|towards|around|outside|across|of|via)\s+(?:the\s+)?$"
+)
+ORG_WORDS = frozenset(
+    """court house lodge centre center day home homes road street lane close way school primary academy
+    college university hospital ward council team service services trust unit hall hub clinic surgery
+    practice group foundation society partnership board act report review forum network project
+    library park estate care church chapel mosque temple hostel manor gardens place villa mews terrace
+    crescent avenue drive view grove green fund week month day centre speech time lion arms inn
+    award awards programme act acts regulations guidance code street lodge foods bank café cafe road st way nhs county city borough district
+    town village police station line hospice infirmary royal
+    memorial institute association alliance commission agency department ministry office""".split()
+)
+FAMILY_BEFORE = re.compile(
+    rf"(?:\b(?:her|his|their|my|your|the|a|our|\w+'s)\s+(?:\w+\s+)?|^\s*)(?:{FAMILY})\s*,?\s*$"
+)
+THE_FAMILY = re.compile(
+    r"^\s+(?:family|children|kids|twins|boys|girls|household|brothers|sisters)\b"
+)
+ROLES = frozenset(
+    "director cllr councillor minister secretary prof professor judge sir dame lord baroness rev reverend "
+    "bishop mayor king queen prince princess president commissioner ombudsman dr doctor".split()
+)
+PLACE_PREFIX = frozenset(
+    "north south east west northern southern eastern western upper lower nether great new port mount "
+    "fort saint st central greater royal".split()
+)
+PRONOUN = re.compile(r"\b(?:he|she|him|her|his|hers|he's|she's)\b")
+NICKNAME_PREFIX = frozenset(
+    {"big", "little", "old", "young", "auntie", "aunty", "uncle", "nana", "nanna", "grandad"}
+)
+FAMILY_AFTER = re.compile(
+    rf"^'s\s+(?:{FAMILY}|foster|care plan|placement|social worker|gp|nhs|key ?worker|carers?|school|room|"
+    r"meds|medication|house|flat|home|benefits|case|file|review|needs|behaviour)\b",
+    re.IGNORECASE,
+)
+CALLED_BEFORE = re.compile(
+    r"\b(?:calls? (?:him|her|them)|known as|called|named|goes by|nicknamed)\s*$", re.IGNORECASE
+)
+VISIT_BEFORE = re.compile(
+    r"\b(?:visited|visiting|visit|saw|seen|see|seeing|popped in on|popped round to|called in on|checked on|"
+    r"check on|text|texted|ring|rang|phone|phoned|call|called|met|meeting with|spoke to|spoke with|"
+    r"speaking to|speaking with|talked to|talked with|talking to|went to see|go and see|sat with|"
+    r"pop in on|pop round to|drop in on|dropped in on|check in on|chatted to|chatted with|emailed|"
+    r"messaged|wrote to|told|asked|assessed|admitted|discharged|"
+    r"placed|referred|supporting|support|working with|worked with|for)\s*$",
+    re.IGNORECASE,
+)
+ACTS_AFTER = re.compile(
+    r"^(?:'s\s+(?:been|got|gone|had|not|still|now|back|refusing|moved|being|going|missing|in|at|on|off|out|"
+    r"never|always|just|started|stopped)\b"
+    r"|\s+(?:is|was|has|had|keeps|kept|told|tells|said|says|refused|refuses|refusing|won't|wouldn't|"
+    r"can't|cannot|hasn't|isn't|wasn't|wants|wanted|needs|needed|went|goes|moved|moves|lives|lived|"
+    r"relapsed|died|fell|started|stopped|seems|got|gets|came|doesn't|didn't|loves|hates|asked|rang|"
+    r"phoned|called|screamed|hit|attacked|left|stayed|stays|disclosed|absconded|missed|took|takes)\b"
+    r"|\s+and\s+[A-Z]\w+|,\s+the\b|\s*\(the\b|,\s*(?:aged\s+)?\d{1,3}\s*,)",
+)
+MONTH_USE = re.compile(r"^\s+(?:\d|19|20)|^\s+(?:the\s+)?\d")
+MONTH_BEFORE = re.compile(
+    r"\b(?:in|of|since|until|till|by|from|during|early|late|mid|end of|last|next|this)\s+$",
+    re.IGNORECASE,
+)
+MODALS = frozenset(
+    {"will", "may", "can", "must", "might", "mark", "bill", "sue", "pat", "jack", "rob"}
+)
+
+
+FAMILY_WORDS = frozenset(re.sub(r"[?()]", "", FAMILY).split("|")) | {"mum", "dad", "nan", "nanna"}
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    start: int
+    end: int
+
+    @property
+    def bare(self) -> str:
+        word = self.text
+        return word[:-2] if word.endswith(("'s", "'S")) else word
+
+    @property
+    def capitalised(self) -> bool:
+        return self.text[0].isupper() and not (len(self.text) > 1 and self.bare.isupper())
