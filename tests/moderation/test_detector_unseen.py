@@ -13,6 +13,7 @@ from handlers.moderation.detector import Detector
 DETECTOR = Detector()
 
 BREACHES = [
+    "Took Ayodele to the dentist, she was terrified.",
     "Mrs. Jones has been found wandering again, third time this week.",
     "Miss Lily Evans is refusing to let the OT in.",
     "Ms O'Neill's daughter wants a copy of the assessment.",
@@ -67,6 +68,8 @@ BREACHES = [
 ]
 
 SAFE = [
+    "Ask Ben about the hospital discharge process, he did loads.",
+    "cc Rachel on the safeguarding referral please",
     "Mrs. X is refusing to let the OT in. Any ideas?",
     "Any tips for a first visit to a family with a history of DV?",
     "Thanks to Helen and the Reablement team for turning that discharge round so quickly.",

@@ -82,8 +82,13 @@ class Document:
     @cached_property
     def is_lowercase(self) -> bool:
         """A post typed without capitals: names lose their capital letter too."""
-        letters = [c for c in self.text if c.isalpha()]
-        return bool(letters) and sum(c.isupper() for c in letters) <= len(letters) // 200
+        text = self.text
+        if text == text.lower():
+            return any(c.isalpha() for c in text)
+        if len(text) < 200:
+            return False  # one capital letter in a short post is a capital letter used
+        letters = [c for c in text if c.isalpha()]
+        return sum(c.isupper() for c in letters) <= len(letters) // 200
 
     @cached_property
     def has_digits(self) -> bool:

@@ -23,7 +23,7 @@ CARE = re.compile(
     r"debt|evict\w*|homeless\w*|rough sleeping|home|lives|living|alone|wandering|confused|bruise|"
     r"interpreter|mental health|psychosis|ambulance|a&e|admitted|unit|mobility|wheelchair|hoist|"
     r"care package|package of care|wash\w*|dressing|toilet\w*|incontinen\w*|not answering|"
-    r"hoard\w*|welfare check|hasn't been seen|curtains|door|neighbours?|landlord|housing|rent|arrears)\b"
+    r"hoard\w*|dentist|optician|terrified|frightened|scared|distressed|tearful|crying|upset|welfare check|hasn't been seen|curtains|door|neighbours?|landlord|housing|rent|arrears)\b"
 )
 
 # About a colleague, a trainer or the office.
@@ -35,5 +35,5 @@ COLLEAGUE = re.compile(
     r"co-present\w*|presenting|presentation|training|refresher|session|desk|coffee|slides|covering|"
     r"allocations|instead|dm (?:her|him|me)|manager|colleague|asye|nqsw|team meeting|kindly|"
     r"practice educator|lunch|cake|joint visit|shadow\w*|recommend\w*|book club|novel|author|"
-    r"leaving do|leaving party|awareness (?:day|week|month)|campaign|leaving card|retirement party|our team|the team|interview)\b|(?:^|\s)@\w)"
+    r"leaving do|leaving party|awareness (?:day|week|month)|campaign|ask|check with|speak to|cc|ping|leaving card|retirement party|our team|the team|interview)\b|(?:^|\s)@\w)"
 )
