@@ -12,6 +12,7 @@ from handlers.moderation.detector.recognisers.cues import CARE, COLLEAGUE
 from handlers.moderation.detector.recognisers.names.words import (
     CITATION_AFTER,
     NICKNAME_PREFIX,
+    ORG_AFTER,
     ORG_WORDS,
     PLACE_BEFORE,
     PLACE_PREFIX,
@@ -58,6 +59,10 @@ def full_names(
             and nxt.capitalised
             and nxt.bare.lower() in ORG_WORDS
             and doc.text[words[-1].end : nxt.start] == " "
+        ):
+            continue
+        if ORG_AFTER.match(doc.lower, words[-1].start + len(words[-1].bare)) or _referral_to(
+            doc, words[0]
         ):
             continue
         if all(w.bare.lower() in staff for w in words):
@@ -133,3 +138,11 @@ def full_name_score(doc: Document, words: list[Token], care_post: bool) -> float
     if rare_first and rare_second and care_post:
         return 0.65
     return None
+
+
+def _referral_to(doc: Document, first: Token) -> bool:
+    """'a referral to Sue Ryder', 'signposted to Marie Curie': a full name received a referral."""
+    before = doc.lower[max(0, first.start - 30) : first.start]
+    return before.endswith(
+        ("referral to ", "referred to ", "signposted to ", "signpost to ", "refer to ")
+    )

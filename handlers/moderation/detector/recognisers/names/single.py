@@ -15,6 +15,7 @@ from handlers.moderation.detector.recognisers.names.words import (
     FAMILY_AFTER,
     FAMILY_BEFORE,
     FAMILY_WORDS,
+    HOME_VISIT_BEFORE,
     MODALS,
     MONTH_BEFORE,
     MONTH_USE,
@@ -77,6 +78,8 @@ def single(doc: Document, tokens: list[Token], index: int, care_post: bool) -> H
     if is_month_use(word, before, after):
         return None
     visited = bool(VISIT_BEFORE.search(before))
+    # A visit is itself the care context the policy names ("visited doreen today").
+    home_visit = bool(HOME_VISIT_BEFORE.search(before))
     if THE_FAMILY.match(after) and before.lower().endswith("the ") and capital:
         return Hit("PERSON", token.start, token.start + len(word), 0.85, "a family's surname")
     sentence_start, sentence_end = doc.sentence(token.start, token.end)
@@ -123,7 +126,7 @@ def single(doc: Document, tokens: list[Token], index: int, care_post: bool) -> H
     # Medium cues: visited / rang the person, or the person doing something, in a post about care.
     if lower in MODALS and not (acts and not after.startswith("'s")) and not visited:
         return None
-    if (acts or visited) and care_post and (capital or not common or at_start):
+    if (acts or visited) and (care_post or home_visit) and (capital or not common or at_start):
         if common and not capital and not at_start and not visited:
             return None
         return Hit(

@@ -46,6 +46,14 @@ ROLES = frozenset(
     "director cllr councillor minister secretary prof professor judge sir dame lord baroness rev reverend "
     "bishop mayor king queen prince princess president commissioner ombudsman dr doctor".split()
 )
+# Lower-case words after a full name that make it an organisation or a public figure's work:
+# "the Marie Curie nurses", "the Mary Seacole ward", "Eileen Munro's review".
+ORG_AFTER = re.compile(
+    r"\s+(?:nurses?|hospice|foundation|trust|centre|center|ward|unit|charity|service|services|house|lodge|"
+    r"court|fund|award|lecture|report|inquiry|model|theory|framework|approach|principles?|scale|tool)\b"
+    r"|'s\s+(?:report|inquiry|model|theory|framework|approach|research|study|book|legacy|principles?|"
+    r"ruling|judgment|scale|tool|lecture|ideas|work on)\b"
+)
 PLACE_PREFIX = frozenset(
     "north south east west northern southern eastern western upper lower nether great new port mount "
     "fort saint st central greater royal".split()
@@ -71,6 +79,11 @@ VISIT_BEFORE = re.compile(
     r"placed|referred|supporting|support|working with|worked with|for)\s*$",
     re.IGNORECASE,
 )
+HOME_VISIT_BEFORE = re.compile(
+    r"\b(?:visited|visiting|saw|seeing|popped in on|popped round to|called in on|checked on|went to see|"
+    r"sat with|pop in on|dropped in on|home visit to|visit to)\s*$",
+    re.IGNORECASE,
+)
 ACTS_AFTER = re.compile(
     r"^(?:'s\s+(?:been|got|gone|had|not|still|now|back|refusing|moved|being|going|missing|in|at|on|off|out|"
     r"never|always|just|started|stopped)\b"
@@ -78,7 +91,7 @@ ACTS_AFTER = re.compile(
     r"can't|cannot|hasn't|isn't|wasn't|wants|wanted|needs|needed|went|goes|moved|moves|lives|lived|"
     r"relapsed|died|fell|started|stopped|seems|got|gets|came|doesn't|didn't|loves|hates|asked|rang|"
     r"phoned|called|screamed|hit|attacked|left|stayed|stays|disclosed|absconded|missed|took|takes)\b"
-    r"|\s+and\s+[A-Z]\w+|,\s+the\b|\s*\(the\b|,\s*(?:aged\s+)?\d{1,3}\s*,)",
+    r"|\s+and\s+[A-Z]\w+|,\s+the\b|\s*\(the\b|,\s*(?:aged\s+)?\d{1,3}\s*,|\s*\(\d{1,2}\))",
 )
 MONTH_USE = re.compile(r"^\s+(?:\d|19|20)|^\s+(?:the\s+)?\d")
 MONTH_BEFORE = re.compile(
