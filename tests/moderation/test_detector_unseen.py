@@ -13,6 +13,13 @@ from handlers.moderation.detector import Detector
 DETECTOR = Detector()
 
 BREACHES = [
+    "The only Deaf child in the village has stopped going to school.",
+    "The 72-year-old retired teacher at Greenfields who won the lottery is being targeted by scammers.",
+    "Man in his 40s at Church Stretton, the one who had the hang-gliding accident, needs a package.",
+    "The 8-year-old at St Mary's whose mum died in the crash needs bereavement support.",
+    "The blind piano teacher in Much Wenlock is refusing carers.",
+    "The Traveller family at the Oakbank site have asked for help with school places.",
+    "16-year-old on the Radford estate who was stabbed last month is back home.",
     "Kelly's ex turned up at the refuge last night, police called.",
     "Just back from seeing Ivy, her legs are really swollen.",
     "Her boyfriend Dean is controlling all her money.",
@@ -77,6 +84,13 @@ BREACHES = [
 ]
 
 SAFE = [
+    "A woman in her 70s in a village in Devon is refusing carers, what are our options?",
+    "The only way to get the panel to agree is a full assessment.",
+    "Our team at Greenfields Court is moving offices on Monday.",
+    "A 12-year-old in Year 7 is being bullied online. What's the school's duty?",
+    "Only 3 places left on the Greenfields autism course!",
+    "The retired GP who runs our carers' group has stepped down.",
+    "Former service users are helping design the new Front Door.",
     "The Marie Curie nurses were amazing with the family last night.",
     "Has anyone made a referral to Sue Ryder for hospice at home?",
     "Leonard Cheshire have a supported living vacancy in the county.",

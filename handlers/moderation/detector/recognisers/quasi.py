@@ -49,7 +49,11 @@ _NAMED = r"(?:[A-Z][a-z'-]+|St|Ward \d+)(?:\s+(?:[A-Z][a-z'-]+|St|Mary))*"
 _PLACE = re.compile(
     rf"\b(?:in|at|on|from|near|of|outside|behind|opposite|by)\s+(?:the\s+)?({_NAMED})(?:\s+(estate|site|hostel|ward|unit|home|flats|close))?"
 )
-_NUMBERED_PLACE = re.compile(r"\b(?:ward|bed|room|bay|flat|cell)\s+\d{1,3}\b", re.IGNORECASE)
+_NUMBERED_PLACE = re.compile(
+    r"\b(?:ward|bed|room|bay|flat|cell)\s+\d{1,3}\b|"
+    r"\b(?:in|on|at|from) (?:the|our|a|this) (?:village|hamlet|island|estate|cul-de-sac|tower block)\b",
+    re.IGNORECASE,
+)
 _INSTITUTION = frozenset(
     "primary academy school college lodge house court view ward unit home hostel estate site manor hall "
     "gardens farm mill st".split()
