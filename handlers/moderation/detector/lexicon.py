@@ -67,7 +67,10 @@ def zipf(word: str) -> float:
 
 
 def is_first_name(word: str) -> bool:
-    return word.lower() in names().first
+    key = word.lower()
+    if "-" in key:  # "Lily-Mae", "Jean-Paul": a double first name
+        return all(part in names().first for part in key.split("-") if part)
+    return key in names().first
 
 
 def is_last_name(word: str) -> bool:

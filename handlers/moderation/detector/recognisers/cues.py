@@ -23,6 +23,9 @@ CARE = re.compile(
     r"debt|evict\w*|homeless\w*|rough sleeping|home|lives|living|alone|wandering|confused|bruise|"
     r"interpreter|mental health|psychosis|ambulance|a&e|admitted|unit|mobility|wheelchair|hoist|"
     r"care package|package of care|wash\w*|dressing|toilet\w*|incontinen\w*|not answering|"
+    r"methadone|pharmacy|heroin|alcohol\w*|substance|rehab|detox|prescription|tablets|insulin|"
+    r"leave care|leaving care|in care|care leaver|looked after|nowhere to live|adaptations?|cp|cp plan|"
+    r"child protection|core groups?|cin plan|lac|pre-birth|"
     r"hoard\w*|dentist|optician|terrified|frightened|scared|distressed|tearful|crying|upset|welfare check|hasn't been seen|curtains|door|neighbours?|landlord|housing|rent|arrears)\b"
 )
 
