@@ -103,6 +103,20 @@ BREACHES = [
 ]
 
 SAFE = [
+    "Sarah did a brilliant job at the best interests meeting yesterday.",
+    "Amir has kindly agreed to cover the Ward 9 referrals.",
+    "Lucy is shadowing me on visits this week.",
+    "Daniel has joined the hospital discharge team as a senior practitioner.",
+    "Nadia will do the carer's assessment on Tuesday.",
+    "Grace and I visited the family today and it went well.",
+    "Thanks to Ellie, the family now have a working hoist.",
+    "Marek completed the mental capacity assessment and found she has capacity.",
+    "Chloe chaired the strategy meeting and it was really well handled.",
+    "Yusuf is leading on the hospital discharge pilot.",
+    "Jas is the allocated worker for that family, speak to her first.",
+    "Bethany wrote a great chronology for the court bundle.",
+    "Ben is back from paternity leave on Monday.",
+    "Olivia is the new AMHP lead for the county.",
     "Kayleigh, can you send me the rota for next week?",
     "Is anyone working from home on Friday? Omar needs a desk.",
     "Shanice has passed her Practice Educator award, well done!",

@@ -27,6 +27,7 @@ from handlers.moderation.detector.recognisers.names.words import (
     ROLES,
     THE_FAMILY,
     VISIT_BEFORE,
+    WORKER_AFTER,
     Token,
 )
 
@@ -106,6 +107,8 @@ def single(doc: Document, tokens: list[Token], index: int, care_post: bool) -> H
             0.85,
             "a name or nickname someone goes by",
         )
+    if WORKER_AFTER.match(after) and not visited:
+        return None
     if PLACE_BEFORE.search(before.lower()) and not visited:
         return None
     acts = bool(ACTS_AFTER.match(after))

@@ -80,6 +80,14 @@ VISIT_BEFORE = re.compile(
     r"placed|referred|supporting|support|working with|worked with|for)\s*$",
     re.IGNORECASE,
 )
+# A practitioner doing the work: "Nadia will do the assessment", "Chloe chaired the meeting".
+WORKER_AFTER = re.compile(
+    r"\s+(?:(?:has|have|is|was|will|'ll)\s+)?(?:kindly\s+)?(?:(?:do|did|doing)\s+(?:the|a|an|our|this|that|some|all|my)|completed|complete|wrote|"
+    r"written|writing|chaired|chairing|chair|allocated|leading|led|lead|presented|presenting|ran|running|"
+    r"joined|joining|covering|cover|covered|agreed to|offered to|assessed|assessing|reviewed|reviewing|"
+    r"facilitated|facilitating|coordinated|coordinating|signed off|approved|supervises|supervising|the "
+    r"allocated|the new|our new|back from|starting|started as)\b"
+)
 HOME_VISIT_BEFORE = re.compile(
     r"\b(?:visited|visiting|saw|seeing|popped in on|popped round to|called in on|checked on|went to see|"
     r"sat with|pop in on|dropped in on|home visit to|visit to)\s*$",
