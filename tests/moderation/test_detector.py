@@ -263,3 +263,18 @@ def test_statistical_ner_findings_only_count_at_high_sensitivity() -> None:
 )
 def test_policy_examples_redact_as_expected(text: str, expected: str) -> None:
     assert redact(text, DETECTOR.scan(text)) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pharmacy on 01632 960123 can do blister packs.",
+        "The care home number is 01632 960111, ask for the manager.",
+        "The CQC inspector is j.smith@cqc.org.uk if you need her.",
+        "Meeting at 2 Market Square at 10.",
+        "The court case 2019 changed how we do reviews.",
+        "Booking reference 4016828775 for the venue.",
+    ],
+)
+def test_services_venues_and_office_references_are_safe(text: str) -> None:
+    assert types_in(text) == []

@@ -25,6 +25,7 @@ _BARE_REF = re.compile(r"\b(?:ref|reference|id)\b(?:[\s.:#-]*(?:no|num|number|is
 _ID = re.compile(
     r"(?<![\w/-])(?=[A-Z0-9/-]*\d{3})[A-Z]{0,4}[-/]?\d[\dA-Z]*(?:[/-][\dA-Z]+){0,3}(?![\w/-]|\.\d)"
 )
+_YEAR = re.compile(r"(?:19|20)\d{2}")
 _MORE = re.compile(r"\s*(?:,|and|&|or)\s*")
 
 
@@ -37,7 +38,7 @@ class CaseRefRecogniser:
         last_end = -1
         for match in _ID.finditer(doc.text):
             digits = sum(c.isdigit() for c in match.group())
-            if digits < 4:
+            if digits < 4 or _YEAR.fullmatch(match.group()):
                 continue
             before = doc.before(match.start(), 40)
             joined = last_end >= 0 and _MORE.fullmatch(doc.text[last_end : match.start()])

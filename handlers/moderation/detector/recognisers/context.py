@@ -9,7 +9,9 @@ OFFICE_NUMBER = re.compile(
     r"\b(?:po|purchase order|order|invoice|inv|ticket|helpdesk|help desk|it|call|incident|inc|sr|"
     r"service request|permit|parking|zoom|teams|meeting(?: id)?|passcode|pin|claim|mileage|expenses?|"
     r"cost cent(?:re|er)|budget|grant|course|module|foi|version|v|staff(?: id)?|employee|payroll|"
-    r"room|extension|ext|account(?: code)?|batch|booking|order no|tracking)\b[\s.:#-]*"
+    r"room|extension|ext|account(?: code| number| no)?|batch|booking|order no|tracking|reservation|"
+    r"confirmation|serial|asset|licence|license|registration|reg|badge|voucher|receipt|transaction|"
+    r"fax|employee number|payroll number|agenda item|invoice number|supplier|vendor|job)\b[\s.:#-]*"
     r"(?:(?:no|number|ref|reference|id|is|was|code)\b[\s.:#-]*)*$"
 )
 
@@ -18,7 +20,9 @@ SERVICE = re.compile(
     r"\b(?:duty|team|teams|edt|out of hours|helpline|advice line|line|switchboard|reception|office|hub|"
     r"mash|front door|service|services|desk|venue|training|ward|unit|clinic|hospital|surgery|council|"
     r"department|dept|hq|headquarters|library|building|satnav|base|our|we|us|interpreter|language line|"
-    r"repairs|bookings?|crisis|admin|inbox)\b"
+    r"repairs|bookings?|crisis|admin|inbox|care home|nursing home|provider|agency|pharmacy|practice|"
+    r"school|nursery|college|police|charity|day centre|meeting|event|forum|conference|session|course|"
+    r"party|venue|held at)\b"
 )
 
 # Someone the post is about, or their family: turns a number or address into theirs.
@@ -26,7 +30,7 @@ PERSONAL = re.compile(
     r"\b(?:her|his|their|she|he|him|mum|mum's|dad|dad's|mother|father|son|son's|daughter|daughter's|"
     r"wife|wife's|husband|husband's|partner|partner's|brother|sister|nephew|niece|aunt|uncle|gran|"
     r"grandparents|grandson|granddaughter|neighbour|carer|carers|family|client|patient|service user|"
-    r"next of kin|nok|home|mobile|personal|tenancy|lives|living)\b"
+    r"next of kin|nok|(?<!care )(?<!nursing )home (?:number|phone|landline)|at home|mobile|personal|tenancy|lives|living)\b"
 )
 
 

@@ -12,6 +12,8 @@ from handlers.moderation.detector.settings import DetectorSettings
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+'-]{1,64}@([A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,6})")
 # Organisations' domains: practitioners' own work addresses and team inboxes live here.
 _WORK_SUFFIXES = (
+    ".org.uk",  # charities and regulators; families write from personal mail services
+    ".ac.uk",
     ".gov.uk",
     ".nhs.uk",
     "nhs.net",
