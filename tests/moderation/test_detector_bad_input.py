@@ -105,3 +105,24 @@ def test_identifier_like_fragments_never_crash(parts: list[str]) -> None:
     text = "".join(parts)
     for finding in DETECTOR.scan(text):
         assert text[finding.start : finding.end].strip()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.integers(min_value=0, max_value=22), max_size=6),
+    st.sampled_from(["\u200b", "\u200d", "\ufeff", "\u2060"]),
+)
+def test_invisible_characters_anywhere_keep_the_span_on_the_original_text(
+    positions: list[int], mark: str
+) -> None:
+    text = "NHS 943 476 5919 today"
+    for position in sorted(positions, reverse=True):
+        text = text[:position] + mark + text[position:]
+    findings = [f for f in DETECTOR.scan(text) if f.type == "NHS_NUMBER"]
+    assert len(findings) == 1
+    assert text[findings[0].start : findings[0].end].replace(mark, "") == "943 476 5919"
+
+
+def test_full_width_digits_are_read_as_digits() -> None:
+    text = "NHS ９４３ ４７６ ５９１９ please"
+    assert found(text) == [("NHS_NUMBER", "９４３ ４７６ ５９１９")]
