@@ -19,6 +19,10 @@ from handlers.moderation.detector.settings import DetectorSettings
 
 _ENOUGH_DIGITS = re.compile(r"\d(?:[\s().+-]{0,3}\d){8}")
 # Non-geographic service ranges: 03 (public bodies), 080 (freephone), 0500, 084/087 (businesses), 116/111.
+# Dialled forms: 0..., (0...), +44 ..., 0044 ...; digits with single spaces, hyphens or brackets.
+_CANDIDATE = re.compile(
+    r"(?<![\w+])(?:\+\s?\d{1,3}|00\s?\d{1,3}|\(0\d{2,4}\)|0)(?:[\s-]?\(0\))?(?:[\s-]?\d){5,11}(?![\w/])"
+)
 _SERVICE_PREFIX = re.compile(r"^(?:3|80|500|84|87|11[16])")
 _WORK = re.compile(r"\b(?:my|our) (?:work |team |office )?(?:mobile|number|phone|landline|line)\b")
 
@@ -29,26 +33,33 @@ class PhoneRecogniser:
     def find(self, doc: Document, settings: DetectorSettings) -> Iterator[Hit]:
         if not _ENOUGH_DIGITS.search(doc.text):
             return
-        matcher = phonenumbers.PhoneNumberMatcher(
-            doc.text, "GB", leniency=phonenumbers.Leniency.POSSIBLE
-        )
-        for match in matcher:
-            raw = match.raw_string
-            if not (raw.startswith(("0", "+", "(0", "(+"))):
-                continue  # meeting IDs and ticket numbers never start like a dialled number
-            national = str(match.number.national_number)
-            if match.number.country_code == 44 and _SERVICE_PREFIX.match(national):
+        # Only strings dialled like a phone number go to `phonenumbers` (its matcher would
+        # parse every digit run in the post, dates and ticket numbers included).
+        for candidate in _CANDIDATE.finditer(doc.text):
+            raw = candidate.group()
+            try:
+                number = phonenumbers.parse(raw, "GB")
+            except phonenumbers.NumberParseException:
                 continue
-            start, end = doc.sentence(match.start, match.end)
-            before = doc.lower[start : match.start]
-            after = doc.lower[match.end : end]
-            if _WORK.search(before):
+            if not phonenumbers.is_possible_number(number):
                 continue
-            personal = PERSONAL.search(before) or PERSONAL.search(after[:60])
-            service = SERVICE.search(before) or SERVICE.search(after[:40])
-            if service and not personal:
+            national = str(number.national_number)
+            if number.country_code == 44 and _SERVICE_PREFIX.match(national):
                 continue
-            confidence = 0.95 if personal else 0.7
-            yield Hit(
-                "PHONE", match.start, match.end, confidence, "phone number of a person or family"
-            )
+            hit = self._judge(doc, candidate.start(), candidate.end())
+            if hit is not None:
+                yield hit
+
+    @staticmethod
+    def _judge(doc: Document, begin: int, finish: int) -> Hit | None:
+        start, end = doc.sentence(begin, finish)
+        before = doc.lower[start:begin]
+        after = doc.lower[finish:end]
+        if _WORK.search(before):
+            return None
+        personal = PERSONAL.search(before) or PERSONAL.search(after[:60])
+        service = SERVICE.search(before) or SERVICE.search(after[:40])
+        if service and not personal:
+            return None
+        confidence = 0.95 if personal else 0.7
+        return Hit("PHONE", begin, finish, confidence, "phone number of a person or family")
