@@ -13,6 +13,18 @@ from handlers.moderation.detector import Detector
 DETECTOR = Detector()
 
 BREACHES = [
+    "visited maureen this am, she's not taking her tablets",
+    "anyone know if kwame's mum has been in touch? school are worried",
+    "*URGENT* Mrs Delaney's son says she hasn't eaten in days",
+    "`NHS 401 023 2137` - can someone check the spine",
+    "<mailto:pat.d.1950@example.com|pat.d.1950@example.com> is the daughter's email",
+    "ring dad on 07700 900 812 after 5",
+    "dob 05/06/1941 nhs 943 476 5919",
+    "lives at 3 orchard close with his wife",
+    "popped round to see edna after the fall, she's ok but shaken",
+    "RE: Mr Ahmed – discharge planning meeting tomorrow, family want him home",
+    "Jan's husband called, she's been wandering at night again",
+    "PLEASE someone visit Harry, he's been on his own all weekend",
     "Kayleigh missed her methadone pick-up again, pharmacy rang me.",
     "Is anyone working with Omar? His school says he hasn't been in for two weeks.",
     "Shanice is pregnant again and the baby will be subject to a pre-birth assessment.",
@@ -103,6 +115,16 @@ BREACHES = [
 ]
 
 SAFE = [
+    "anyone free for a coffee later? ☕",
+    "*Reminder*: supervision logs due Friday",
+    "`s.42` vs `s.47` – which applies to 17-year-olds?",
+    "lol the printer's broken again 🙄",
+    "RE: rota – I can swap Tuesday for Thursday",
+    "happy friday all!! 🎉",
+    "Jan 2025 rota is on the drive",
+    "is the duty line 0300 or 0345 now?",
+    "PLEASE read the new lone working policy before Monday",
+    "anyone got the number for the AMHP hub? it's not on the intranet",
     "Sarah did a brilliant job at the best interests meeting yesterday.",
     "Amir has kindly agreed to cover the Ward 9 referrals.",
     "Lucy is shadowing me on visits this week.",

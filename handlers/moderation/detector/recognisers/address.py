@@ -25,6 +25,11 @@ _FLAT = re.compile(
     rf"\b(?:[Ff]lat|FLAT|[Aa]partment|[Aa]pt\.?)\s+\d{{1,4}}[A-Za-z]?\b"
     rf"(?:,?\s+(?:{_WORD}\s+){{0,3}}{_STREET}\b){{0,2}}"
 )
+# Typed without capitals: "3 orchard close". Only unmistakable street words, and a name before them.
+_LOWER_NUMBERED = re.compile(
+    r"(?<![\w/.,-])\d{1,4}[a-z]?,?\s+(?:[a-z][a-z'-]+\s+){1,2}"
+    r"(?:road|street|lane|close|avenue|drive|crescent|terrace|gardens|grove|mews)\b"
+)
 # "lives on Larch Close", "their gran on Pelham Terrace": a named street someone is on.
 _ON_STREET = re.compile(rf"\bon\s+(?:the\s+)?((?:{_WORD}\s+){{1,2}}{_STREET})\b")
 _NOT_RESIDENTIAL = re.compile(r"^(?:Ward|Court|House|Unit|Park|Hill|St|End|Side|Bank|Field)\b")
@@ -48,6 +53,8 @@ class AddressRecogniser:
                 0.35 if service else 0.85,
                 "house number and street",
             )
+        for match in _LOWER_NUMBERED.finditer(text):
+            yield Hit("ADDRESS", match.start(), match.end(), 0.6, "house number and street")
         for match in _ON_STREET.finditer(text):
             street = match.group(1)
             if _NOT_RESIDENTIAL.match(street) or street.split()[-1] in {
