@@ -278,3 +278,8 @@ def test_policy_examples_redact_as_expected(text: str, expected: str) -> None:
 )
 def test_services_venues_and_office_references_are_safe(text: str) -> None:
     assert types_in(text) == []
+
+
+def test_dates_of_birth_with_short_years_need_birth_words() -> None:
+    assert types_in("DOB 12th Jan 41, lives alone") == [("DATE_OF_BIRTH", "12th Jan 41")]
+    assert types_in("Meeting on 12 Jan 25 at 10") == []
