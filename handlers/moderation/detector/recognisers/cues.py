@@ -23,6 +23,8 @@ CARE = re.compile(
     r"debt|evict\w*|homeless\w*|rough sleeping|home|lives|living|alone|wandering|confused|bruise|"
     r"interpreter|mental health|psychosis|ambulance|a&e|admitted|unit|mobility|wheelchair|hoist|"
     r"care package|package of care|wash\w*|dressing|toilet\w*|incontinen\w*|not answering|"
+    r"dietitian|physio\w*|ot|salt|district nurse|psychiatrist|podiatr\w*|weight|stone|bath|shower|"
+    r"bath board|commode|walking frame|stairlift|grab rails|equipment|key safe|pendant|"
     r"methadone|pharmacy|heroin|alcohol\w*|substance|rehab|detox|prescription|tablets|insulin|"
     r"leave care|leaving care|in care|care leaver|looked after|nowhere to live|adaptations?|cp|cp plan|"
     r"child protection|core groups?|cin plan|lac|pre-birth|"

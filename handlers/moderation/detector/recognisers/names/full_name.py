@@ -18,6 +18,7 @@ from handlers.moderation.detector.recognisers.names.words import (
     PLACE_PREFIX,
     PSEUDONYM_AFTER,
     PSEUDONYM_BEFORE,
+    ROLE_AFTER,
     ROLE_BEFORE,
     ROLES,
     Token,
@@ -61,9 +62,10 @@ def full_names(
             and doc.text[words[-1].end : nxt.start] == " "
         ):
             continue
-        if ORG_AFTER.match(doc.lower, words[-1].start + len(words[-1].bare)) or _referral_to(
-            doc, words[0]
-        ):
+        if (
+            ORG_AFTER.match(doc.lower, words[-1].start + len(words[-1].bare))
+            or ROLE_AFTER.match(doc.lower, words[-1].end)
+        ) or _referral_to(doc, words[0]):
             continue
         if all(w.bare.lower() in staff for w in words):
             continue

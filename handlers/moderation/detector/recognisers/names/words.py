@@ -48,6 +48,12 @@ ROLES = frozenset(
 )
 # Lower-case words after a full name that make it an organisation or a public figure's work:
 # "the Marie Curie nurses", "the Mary Seacole ward", "Eileen Munro's review".
+# "Patricia Hewitt was health secretary", "Marcus Ellery, the director": a public role.
+ROLE_AFTER = re.compile(
+    r",?\s+(?:was|is|as|,)?\s*(?:the\s+|our\s+|a\s+|former\s+|then\s+)*(?:[a-z]+\s+)?"
+    r"(?:secretary|minister|mp|director|ceo|chair|chief executive|president|commissioner|author|"
+    r"professor|judge|mayor|councillor|ombudsman)\b"
+)
 ORG_AFTER = re.compile(
     r"\s+(?:nurses?|hospice|foundation|trust|centre|center|ward|unit|charity|service|services|house|lodge|"
     r"court|fund|award|lecture|report|inquiry|model|theory|framework|approach|principles?|scale|tool)\b"
