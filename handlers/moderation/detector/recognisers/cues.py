@@ -40,5 +40,5 @@ COLLEAGUE = re.compile(
     r"co-present\w*|presenting|presentation|training|refresher|session|desk|coffee|slides|covering|"
     r"allocations|instead|dm (?:her|him|me)|manager|colleague|asye|nqsw|team meeting|kindly|"
     r"practice educator|lunch|cake|joint visit|shadow\w*|recommend\w*|book club|novel|author|"
-    r"leaving do|leaving party|awareness (?:day|week|month)|campaign|ask|check with|speak to|cc|ping|leaving card|retirement party|our team|the team|interview)\b|(?:^|\s)@\w)"
+    r"leaving do|leaving party|awareness (?:day|week|month)|retire\w*|campaign|ask|check with|speak to|cc|ping|leaving card|retirement party|our team|the team|interview)\b|(?:^|\s)@\w)"
 )

@@ -10,6 +10,7 @@ from handlers.moderation.detector.recogniser import Hit
 from handlers.moderation.detector.recognisers.cues import CARE, COLLEAGUE
 from handlers.moderation.detector.recognisers.names.words import (
     ACTS_AFTER,
+    AGE_AFTER,
     CALLED_BEFORE,
     CITATION_AFTER,
     FAMILY_AFTER,
@@ -24,6 +25,7 @@ from handlers.moderation.detector.recognisers.names.words import (
     PRONOUN,
     PSEUDONYM_AFTER,
     PSEUDONYM_BEFORE,
+    REFERRED_AFTER,
     ROLES,
     THE_FAMILY,
     VISIT_BEFORE,
@@ -122,10 +124,29 @@ def single(doc: Document, tokens: list[Token], index: int, care_post: bool) -> H
                 0.6,
                 "a name in a post about care",
             )
+    if (
+        REFERRED_AFTER.match(after)
+        and capital
+        and care_post
+        and (known or zipf(word) < 3.5)
+        and not COLLEAGUE.search(sentence)
+        and not COLLEAGUE.search(after.lower())
+    ):
+        # "Anyone remember Kath? She's back...": the next sentence is about that person.
+        return Hit(
+            "PERSON",
+            token.start,
+            token.start + len(word),
+            0.65,
+            "a first name in a post about care",
+        )
     if not (known or (capital and zipf(word) < 2.8 and not at_start)):
         return None
     if COLLEAGUE.search(sentence):
         return None
+    if AGE_AFTER.match(after) and capital and lower not in MODALS:
+        # "Carol is 94", "Reggie, 17,": an exact age makes a first name someone's identity.
+        return Hit("PERSON", token.start, token.start + len(word), 0.8, "a first name with an age")
     # Medium cues: visited / rang the person, or the person doing something, in a post about care.
     if lower in MODALS and not (acts and not after.startswith("'s")) and not visited:
         return None

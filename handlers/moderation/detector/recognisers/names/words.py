@@ -94,6 +94,10 @@ WORKER_AFTER = re.compile(
     r"facilitated|facilitating|coordinated|coordinating|signed off|approved|supervises|supervising|the "
     r"allocated|the new|our new|back from|starting|started as)\b"
 )
+AGE_AFTER = re.compile(
+    r"(?:\s+(?:is|was|turned|turns)|,)\s+(?:aged\s+)?\d{1,3}\b(?!\s*(?:%|mins?|minutes|hours|days|weeks|months|years?|yrs|am|pm|:))"
+)
+REFERRED_AFTER = re.compile(r"[?.!]\s+(?:she|he)(?:'s|\s)", re.IGNORECASE)
 HOME_VISIT_BEFORE = re.compile(
     r"\b(?:visited|visiting|saw|seeing|popped in on|popped round to|called in on|checked on|went to see|"
     r"sat with|pop in on|dropped in on|home visit to|visit to)\s*$",

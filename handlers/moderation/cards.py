@@ -1,0 +1,116 @@
+"""What people read: the author's private note, the moderators' card and its buttons."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.actions import Button
+from handlers.moderation.detector import describe, reasons
+from handlers.moderation.detector.findings import Finding
+from handlers.moderation.records import HeldPost
+
+BUTTON_PREFIX = "mod:"
+DECISIONS = {
+    "restore": "restored (false alarm)",
+    "keep": "kept removed",
+    "remind": "kept removed, author reminded of the policy",
+    "fixed": "fixed by the author's edit",
+}
+AUDIT_DECISIONS = {
+    "restore": "marked a false alarm",
+    "keep": "confirmed as a breach",
+    "remind": "confirmed as a breach, author reminded of the policy",
+    "fixed": "fixed by the author's edit",
+}
+WHY = (
+    "Why it matters: even in a closed group, details like these let a colleague who knows the "
+    "area work out who the post is about, and that person has a right to privacy. Change names "
+    "('Mr A', 'a woman in her 80s') and leave out addresses, dates of birth and numbers."
+)
+REMINDER = (
+    "A reminder from the moderators: posts in the practice group must not identify a person who "
+    "uses services, their carer or family. Use 'Mr A' or 'a man in his 70s' instead of names, "
+    "and leave out addresses, postcodes, dates of birth, phone numbers and NHS or case numbers. "
+    "Thank you for keeping the group safe for everyone."
+)
+
+
+def when(moment: datetime) -> str:
+    return moment.strftime("%d %b %Y %H:%M UTC")
+
+
+def group_name(post: HeldPost) -> str:
+    return post.chat_title or post.chat_id
+
+
+def author_notice(post: HeldPost, findings: list[Finding], redacted: str) -> str:
+    found = describe(findings)
+    if post.removed:
+        opening = (
+            f"I removed your post in {group_name(post)} because it contains {found}. "
+            "A moderator will look at it."
+        )
+    else:
+        opening = (
+            f"Your post in {group_name(post)} contains {found}, and I cannot remove it there: "
+            "please delete it now. A moderator will look at it."
+        )
+    return f"{opening}\nHere is a version you can post instead:\n{redacted}\n{WHY}"
+
+
+def _body(post: HeldPost, reason_lines: list[str]) -> str:
+    if post.mode == "audit":
+        state = "Audit only: the post is still visible in the group."
+    elif post.removed:
+        state = "The post was removed from the group."
+    else:
+        state = (
+            "I could not remove it: the post is STILL VISIBLE in the group; "
+            "the author was asked to delete it."
+        )
+    lines = [
+        f"Held post #{post.id} in {group_name(post)} by {post.author_name} "
+        f"at {when(post.posted_at)}. {state}",
+        f"Preview: {post.preview}",
+        "Found: " + " ".join(reason_lines),
+    ]
+    return "\n".join(lines)
+
+
+def card_text(post: HeldPost, reason_lines: list[str]) -> str:
+    return _body(post, reason_lines)
+
+
+def card_buttons(post: HeldPost, *, decided: bool = False) -> tuple[Button, ...]:
+    show = Button("Show original", f"{BUTTON_PREFIX}show:{post.id}")
+    if decided:
+        return (show,) if post.original is not None else ()
+    if post.mode == "audit":
+        labels = ("False alarm", "Breach noted", "Breach: remind author")
+    else:
+        labels = ("Restore", "Keep removed", "Keep removed and remind author")
+    decisions = ("restore", "keep", "remind")
+    return (
+        *(
+            Button(label, f"{BUTTON_PREFIX}{d}:{post.id}")
+            for label, d in zip(labels, decisions, strict=True)
+        ),
+        *((show,) if post.original is not None else ()),
+    )
+
+
+def decision_line(post: HeldPost) -> str:
+    assert post.decision is not None and post.decided_at is not None
+    words = (AUDIT_DECISIONS if post.mode == "audit" else DECISIONS).get(
+        post.decision, post.decision
+    )
+    return f"Decision: {words} by {post.decided_by} at {when(post.decided_at)}."
+
+
+def reason_lines_for(types: list[str]) -> list[str]:
+    """Reasons by type, from stored types (the findings themselves are not kept)."""
+    lines = []
+    for kind in dict.fromkeys(types):
+        one = [Finding(kind, 0, 1, 1.0, "")]
+        lines.append(f"{describe(one)}: {reasons(one)[0]}")
+    return lines

@@ -1,0 +1,197 @@
+"""The gate every group post and edit passes: hold what identifies a person, tell who needs to know."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.actions import Delete, PrivateNotice, PrivateVia, Send, Update
+from bot.config import ChatRole
+from bot.context import Context
+from bot.errors import ActionNotPermitted, ConfigError
+from bot.events import MessageEdited, MessagePosted
+from handlers.moderation.cards import (
+    author_notice,
+    card_buttons,
+    card_text,
+    decision_line,
+    reason_lines_for,
+)
+from handlers.moderation.detector import Detector, DetectorSettings, redact
+from handlers.moderation.detector.findings import Finding
+from handlers.moderation.group_settings import policy_for
+from handlers.moderation.records import HeldPost, HeldPosts
+
+log = logging.getLogger(__name__)
+
+
+class Detectors:
+    """One detector per distinct settings; the recognisers (and their word lists) are shared."""
+
+    def __init__(self) -> None:
+        self._shared = Detector()
+        self._by_settings: dict[DetectorSettings, Detector] = {}
+
+    def warm_up(self) -> None:
+        self._shared.scan("Warm-up: visited Jo Bloggs at 1 High Street, SG1 2AB.")
+
+    def get(self, settings: DetectorSettings) -> Detector:
+        found = self._by_settings.get(settings)
+        if found is None:
+            found = Detector(settings, self._shared.recognisers)
+            self._by_settings[settings] = found
+        return found
+
+
+class ModerationGate:
+    def __init__(self, held: HeldPosts, detectors: Detectors) -> None:
+        self._held = held
+        self._detectors = detectors
+
+    async def screen(self, event: MessagePosted, ctx: Context) -> bool:
+        policy = await policy_for(ctx, event.chat)
+        if policy.mode == "off":
+            return True
+        text = event.screened_text
+        findings = self._detectors.get(policy.detector).scan(text)
+        if isinstance(event, MessageEdited):
+            return await self._edited(event, ctx, findings, policy.mode)
+        if not findings:
+            return True  # nothing about a safe post is kept
+        await self._hold(event, ctx, findings, policy.mode)
+        return policy.mode == "audit"
+
+    async def _edited(
+        self, event: MessageEdited, ctx: Context, findings: list[Finding], mode: str
+    ) -> bool:
+        open_hold = await self._held.open_for_message(
+            event.platform, event.chat.id, event.message_id
+        )
+        if open_hold is None:
+            if not findings:
+                return True
+            await self._hold(event, ctx, findings, mode)  # an edit that introduces a breach
+            return mode == "audit"
+        if not findings:
+            # The author fixed a post that is still visible (audit, or a platform that cannot
+            # delete): the hold is settled by their edit. A removed post stays removed.
+            if not open_hold.removed and await self._held.decide(open_hold.id, "fixed", event.user.name, ctx.clock.now()):
+                settled = await self._held.get(open_hold.id)
+                assert settled is not None
+                await self._update_card(ctx, settled)
+            return True
+        # Still identifying: the hold stays open with the new text; no second card.
+        await self._held.replace_content(
+            open_hold.id,
+            types=_types(findings),
+            preview=redact(event.screened_text, findings),
+            original=self._encrypt(ctx, event.screened_text, open_hold.mode),
+            at=ctx.clock.now(),
+        )
+        if open_hold.mode == "enforce":
+            await self._remove(ctx, event)
+        refreshed = await self._held.get(open_hold.id)
+        assert refreshed is not None
+        await self._update_card(ctx, refreshed, note="The author edited the post; it still identifies a person.")
+        return open_hold.mode == "audit"
+
+    async def _hold(
+        self, event: MessagePosted, ctx: Context, findings: list[Finding], mode: str
+    ) -> None:
+        now = ctx.clock.now()
+        removed = mode == "enforce" and await self._remove(ctx, event)
+        redacted = redact(event.screened_text, findings)
+        post = await self._held.add(
+            HeldPost(
+                platform=event.platform,
+                chat_id=event.chat.id,
+                chat_title=event.chat.title,
+                message_id=event.message_id,
+                thread_id=event.thread_id,
+                author_id=event.user.id,
+                author_name=event.user.name,
+                posted_at=event.time,
+                held_at=now,
+                mode=mode,
+                removed=removed,
+                types=_types(findings),
+                preview=redacted,
+                original=self._encrypt(ctx, event.screened_text, mode),
+            ),
+            actor="detector",
+        )
+        log.info(
+            "post held",
+            extra={"held_post": post.id, "chat": event.chat.key, "mode": mode, "types": ",".join(post.types)},
+        )
+        if mode == "enforce":
+            await ctx.act(
+                PrivateNotice(
+                    user=event.user,
+                    text=author_notice(post, findings, redacted),
+                    context=event.chat,
+                    prefer=PrivateVia.DM,
+                )
+            )
+        await self._send_card(ctx, post)
+
+    @staticmethod
+    async def _remove(ctx: Context, event: MessagePosted) -> bool:
+        if not ctx.capabilities(event.platform).delete_others:
+            return False
+        try:
+            await ctx.act(Delete(chat=event.chat, message_id=event.message_id))
+        except ActionNotPermitted:
+            log.warning("could not remove a held post", extra={"chat": event.chat.key})
+            return False
+        return True
+
+    @staticmethod
+    def _encrypt(ctx: Context, text: str, mode: str) -> bytes | None:
+        try:
+            return ctx.crypto.encrypt(text)
+        except ConfigError:
+            # Only audit mode runs without a key (enforce refuses to start): keep no original.
+            if mode == "enforce":
+                raise
+            return None
+
+    async def _send_card(self, ctx: Context, post: HeldPost) -> None:
+        room = await ctx.rooms.find(post.platform, ChatRole.MODERATORS)
+        if room is None:
+            log.warning("no moderators' room: the held post waits in /queue", extra={"held_post": post.id})
+            return
+        result = await ctx.act(
+            Send(chat=room, text=card_text(post, reason_lines_for(post.types)), buttons=card_buttons(post))
+        )
+        if result.message_id is not None:
+            await self._held.set_card(post.id, room.id, result.message_id)
+
+    async def _update_card(self, ctx: Context, post: HeldPost, note: str | None = None) -> None:
+        await update_card(ctx, post, note)
+
+
+async def update_card(ctx: Context, post: HeldPost, note: str | None = None) -> None:
+    """Show the card's current state: the decision with who and when, or a note on an edit."""
+    if post.card_chat_id is None or post.card_message_id is None:
+        return
+    room = await ctx.rooms.find(post.platform, ChatRole.MODERATORS)
+    if room is None or room.id != post.card_chat_id:
+        return
+    text = card_text(post, reason_lines_for(post.types))
+    decided = post.decision is not None
+    if note:
+        text += f"\n{note}"
+    if decided:
+        text += f"\n{decision_line(post)}"
+    await ctx.act(
+        Update(
+            chat=room,
+            message_id=post.card_message_id,
+            text=text,
+            buttons=card_buttons(post, decided=decided),
+        )
+    )
+
+
+def _types(findings: list[Finding]) -> list[str]:
+    return list(dict.fromkeys(f.type for f in sorted(findings, key=lambda f: f.start)))

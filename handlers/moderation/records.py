@@ -1,0 +1,196 @@
+"""Held posts and the audit log: what moderation keeps, and only about posts it held.
+
+The original text is stored encrypted and only until `retention_days` after the decision; the
+redacted preview is safe to keep in clear. The audit log is append-only: rows are added, never
+changed or deleted.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    select,
+    update,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bot.store import Base, Store, UTCDateTime
+
+
+class HeldPost(Base):
+    __tablename__ = "moderation_held_posts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    chat_id: Mapped[str] = mapped_column(String(128))
+    chat_title: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    message_id: Mapped[str] = mapped_column(String(128))
+    thread_id: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    author_id: Mapped[str] = mapped_column(String(128))
+    author_name: Mapped[str] = mapped_column(String(255))
+    posted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    held_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    mode: Mapped[str] = mapped_column(String(16))
+    removed: Mapped[bool] = mapped_column(Boolean)
+    types: Mapped[list[str]] = mapped_column(JSON)
+    preview: Mapped[str] = mapped_column(Text)
+    original: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    card_chat_id: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    card_message_id: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    decision: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    decided_by: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class AuditEntry(Base):
+    __tablename__ = "moderation_audit"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    held_post_id: Mapped[int] = mapped_column(ForeignKey("moderation_held_posts.id"), index=True)
+    action: Mapped[str] = mapped_column(String(32))
+    actor: Mapped[str] = mapped_column(String(255))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    by_group: Counter[str]
+    by_type: Counter[str]
+    by_decision: Counter[str]
+
+
+class HeldPosts:
+    """The repository of held posts and their audit trail."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    async def add(self, post: HeldPost, actor: str) -> HeldPost:
+        async with self._store.session() as s:
+            s.add(post)
+            await s.flush()
+            s.add(AuditEntry(held_post_id=post.id, action="held", actor=actor, at=post.held_at))
+        return post
+
+    async def get(self, post_id: int) -> HeldPost | None:
+        async with self._store.session() as s:
+            return await s.get(HeldPost, post_id)
+
+    async def open_for_message(
+        self, platform: str, chat_id: str, message_id: str
+    ) -> HeldPost | None:
+        """The undecided hold on this message, if any (an edit of a held post updates it)."""
+        async with self._store.session() as s:
+            return await s.scalar(
+                select(HeldPost)
+                .where(
+                    HeldPost.platform == platform,
+                    HeldPost.chat_id == chat_id,
+                    HeldPost.message_id == message_id,
+                    HeldPost.decision.is_(None),
+                )
+                .order_by(HeldPost.id.desc())
+                .limit(1)
+            )
+
+    async def replace_content(
+        self, post_id: int, *, types: list[str], preview: str, original: bytes | None, at: datetime
+    ) -> None:
+        async with self._store.session() as s:
+            await s.execute(
+                update(HeldPost)
+                .where(HeldPost.id == post_id)
+                .values(types=types, preview=preview, original=original)
+            )
+            s.add(AuditEntry(held_post_id=post_id, action="edited", actor="author", at=at))
+
+    async def set_card(self, post_id: int, chat_id: str, message_id: str) -> None:
+        async with self._store.session() as s:
+            await s.execute(
+                update(HeldPost)
+                .where(HeldPost.id == post_id)
+                .values(card_chat_id=chat_id, card_message_id=message_id)
+            )
+
+    async def decide(self, post_id: int, decision: str, actor: str, at: datetime) -> bool:
+        """Record the decision unless someone decided first; True when this call decided it."""
+        async with self._store.session() as s:
+            done = await s.execute(
+                update(HeldPost)
+                .where(HeldPost.id == post_id, HeldPost.decision.is_(None))
+                .values(decision=decision, decided_by=actor, decided_at=at)
+            )
+            won = bool(getattr(done, "rowcount", 0))
+            if won:
+                s.add(AuditEntry(held_post_id=post_id, action=decision, actor=actor, at=at))
+        return won
+
+    async def log(self, post_id: int, action: str, actor: str, at: datetime) -> None:
+        async with self._store.session() as s:
+            s.add(AuditEntry(held_post_id=post_id, action=action, actor=actor, at=at))
+
+    async def audit_trail(self, post_id: int) -> list[AuditEntry]:
+        async with self._store.session() as s:
+            rows = await s.scalars(
+                select(AuditEntry).where(AuditEntry.held_post_id == post_id).order_by(AuditEntry.id)
+            )
+            return list(rows.all())
+
+    async def undecided(self, platform: str, limit: int = 20) -> list[HeldPost]:
+        async with self._store.session() as s:
+            rows = await s.scalars(
+                select(HeldPost)
+                .where(HeldPost.platform == platform, HeldPost.decision.is_(None))
+                .order_by(HeldPost.id)
+                .limit(limit)
+            )
+            return list(rows.all())
+
+    async def purge_originals(self, decided_before: datetime, at: datetime) -> int:
+        """Drop the encrypted originals of posts decided before the cut-off; returns how many."""
+        async with self._store.session() as s:
+            ids = list(
+                (
+                    await s.scalars(
+                        select(HeldPost.id).where(
+                            HeldPost.decided_at < decided_before, HeldPost.original.is_not(None)
+                        )
+                    )
+                ).all()
+            )
+            if ids:
+                await s.execute(
+                    update(HeldPost).where(HeldPost.id.in_(ids)).values(original=None, purged_at=at)
+                )
+                s.add_all(
+                    AuditEntry(held_post_id=i, action="purged", actor="retention", at=at)
+                    for i in ids
+                )
+        return len(ids)
+
+    async def counts(self) -> Counts:
+        async with self._store.session() as s:
+            rows = (
+                await s.execute(
+                    select(HeldPost.chat_title, HeldPost.chat_id, HeldPost.types, HeldPost.decision)
+                )
+            ).all()
+        by_group: Counter[str] = Counter()
+        by_type: Counter[str] = Counter()
+        by_decision: Counter[str] = Counter()
+        for title, chat_id, types, decision in rows:
+            by_group[title or chat_id] += 1
+            by_type.update(types)
+            by_decision[decision or "undecided"] += 1
+        return Counts(by_group, by_type, by_decision)
