@@ -45,6 +45,19 @@ class RateLimits:
 TelegramApplication = Application[ExtBot[int], Any, Any, Any, Any, Any]
 
 
+class _RetryAfterIsOurs(logging.Filter):
+    """AIORateLimiter logs every 429 it passes on (max_retries=0) as an error with a traceback.
+    We hand each one to the core as RetryAfter, which waits and logs it once, as a warning."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "Rate limit hit after maximum of 0 retries" not in record.getMessage()
+
+
+_RATE_LIMITER_LOG = logging.getLogger("telegram.ext.AIORateLimiter")
+if not any(isinstance(f, _RetryAfterIsOurs) for f in _RATE_LIMITER_LOG.filters):
+    _RATE_LIMITER_LOG.addFilter(_RetryAfterIsOurs())
+
+
 def build_application(token: str, api_url: str, limits: RateLimits) -> TelegramApplication:
     root = api_url.rstrip("/").removesuffix("/bot")
     application: TelegramApplication = (

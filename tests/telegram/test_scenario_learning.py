@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from bot.clock import ManualClock
 from tests.telegram import updates as u
 from tests.telegram.fake_api import FakeBotAPI
@@ -52,3 +54,45 @@ async def test_task_delivered_and_answered_by_button(fake: FakeBotAPI, tmp_path:
         press(fake, quiz, 1, u.ALICE)
         await until(lambda: said(fake, "Correct"))
         assert len(fake.answered_queries) == answered + 1  # the tap was acknowledged
+
+
+@pytest.mark.slow
+async def test_429_storm_during_a_bulk_delivery_loses_nothing(
+    fake: FakeBotAPI, tmp_path: Path
+) -> None:
+    learners = [{"id": 8000 + i, "is_bot": False, "first_name": f"L{i}"} for i in range(12)]
+    fake.dm_opened.update(int(str(learner["id"])) for learner in learners)
+    clock = ManualClock(datetime(2026, 3, 26, 8, 0, tzinfo=UTC))
+    async with telegram_bot(
+        fake,
+        tmp_path,
+        features=("handlers.admin", "handlers.learning"),
+        clock=clock,
+        bot={"timezone": "Europe/London"},
+    ) as (app, _):
+        for learner in learners:  # each enrols from their phone: /learn, Join, Use these
+            chat_id = int(str(learner["id"]))
+            fake.push(u.posted("/learn", chat=u.private_chat(learner), user=learner))
+            await until(lambda chat_id=chat_id: len(cards(fake, chat_id)) == 1)
+            press(fake, cards(fake, chat_id)[0], 0, learner)
+            await until(lambda chat_id=chat_id: len(cards(fake, chat_id)) == 2)
+            press(fake, cards(fake, chat_id)[1], 0, learner)
+            await until(
+                lambda chat_id=chat_id: any("first task comes" in t for t in fake.sent_to(chat_id))
+            )
+        # Delivery time, and Telegram will only take 5 messages a second
+        fake.flood["sendMessage"] = (5, 1.0)
+        fake.flood_retry_after = 1
+        clock.set(datetime(2026, 3, 27, 10, 0, tzinfo=UTC))
+        await app.run_jobs_once()
+        await until(
+            lambda: all(
+                any("Task 1 of" in t for t in fake.sent_to(int(str(learner["id"]))))
+                for learner in learners
+            )
+        )
+    refused = [c for c in fake.calls if c.method == "sendMessage" and not c.params.get("_ok")]
+    assert refused, "no 429 was answered: the storm did not happen"
+    for learner in learners:
+        tasks = [t for t in fake.sent_to(int(str(learner["id"]))) if "Task 1 of" in t]
+        assert len(tasks) == 1  # every learner got the task, and only once
