@@ -74,7 +74,9 @@ class ModerationGate:
         if not findings:
             # The author fixed a post that is still visible (audit, or a platform that cannot
             # delete): the hold is settled by their edit. A removed post stays removed.
-            if not open_hold.removed and await self._held.decide(open_hold.id, "fixed", event.user.name, ctx.clock.now()):
+            if not open_hold.removed and await self._held.decide(
+                open_hold.id, "fixed", event.user.name, ctx.clock.now()
+            ):
                 settled = await self._held.get(open_hold.id)
                 assert settled is not None
                 await self._update_card(ctx, settled)
@@ -91,7 +93,9 @@ class ModerationGate:
             await self._remove(ctx, event)
         refreshed = await self._held.get(open_hold.id)
         assert refreshed is not None
-        await self._update_card(ctx, refreshed, note="The author edited the post; it still identifies a person.")
+        await self._update_card(
+            ctx, refreshed, note="The author edited the post; it still identifies a person."
+        )
         return open_hold.mode == "audit"
 
     async def _hold(
@@ -121,7 +125,12 @@ class ModerationGate:
         )
         log.info(
             "post held",
-            extra={"held_post": post.id, "chat": event.chat.key, "mode": mode, "types": ",".join(post.types)},
+            extra={
+                "held_post": post.id,
+                "chat": event.chat.key,
+                "mode": mode,
+                "types": ",".join(post.types),
+            },
         )
         if mode == "enforce":
             await ctx.act(
@@ -158,10 +167,16 @@ class ModerationGate:
     async def _send_card(self, ctx: Context, post: HeldPost) -> None:
         room = await ctx.rooms.find(post.platform, ChatRole.MODERATORS)
         if room is None:
-            log.warning("no moderators' room: the held post waits in /queue", extra={"held_post": post.id})
+            log.warning(
+                "no moderators' room: the held post waits in /queue", extra={"held_post": post.id}
+            )
             return
         result = await ctx.act(
-            Send(chat=room, text=card_text(post, reason_lines_for(post.types)), buttons=card_buttons(post))
+            Send(
+                chat=room,
+                text=card_text(post, reason_lines_for(post.types)),
+                buttons=card_buttons(post),
+            )
         )
         if result.message_id is not None:
             await self._held.set_card(post.id, room.id, result.message_id)

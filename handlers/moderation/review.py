@@ -37,7 +37,9 @@ class Review:
         else:
             await self._decide(event, ctx, post, action)
 
-    async def _decide(self, event: ButtonPressed, ctx: Context, post: HeldPost, action: str) -> None:
+    async def _decide(
+        self, event: ButtonPressed, ctx: Context, post: HeldPost, action: str
+    ) -> None:
         if not await self._held.decide(post.id, action, event.user.name, ctx.clock.now()):
             current = await self._held.get(post.id)
             assert current is not None and current.decided_at is not None
@@ -94,7 +96,9 @@ class Review:
         try:
             text = ctx.crypto.decrypt(post.original)
         except DecryptionFailed:
-            await reply(ctx, event, "I cannot decrypt that post: the secret key has changed.", private=True)
+            await reply(
+                ctx, event, "I cannot decrypt that post: the secret key has changed.", private=True
+            )
             return
         await self._held.log(post.id, "show_original", event.user.name, ctx.clock.now())
         await ctx.act(
