@@ -56,7 +56,8 @@ _NUMBERED_PLACE = re.compile(
 )
 _INSTITUTION = frozenset(
     "primary academy school college lodge house court view ward unit home hostel estate site manor hall "
-    "gardens farm mill st".split()
+    "gardens farm mill st high grammar comprehensive infants juniors nursery surgery church chapel mosque "
+    "temple centre club pub inn arms".split()
 )
 _WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
 
