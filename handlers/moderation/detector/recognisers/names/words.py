@@ -58,7 +58,7 @@ ORG_AFTER = re.compile(
     r"\s+(?:nurses?|hospice|foundation|trust|centre|center|ward|unit|charity|service|services|house|lodge|"
     r"court|fund|award|lecture|report|inquiry|model|theory|framework|approach|principles?|scale|tool)\b"
     r"|'s\s+(?:report|inquiry|model|theory|framework|approach|research|study|book|legacy|principles?|"
-    r"ruling|judgment|scale|tool|lecture|ideas|work on|(?:\w+\s+)?reforms?|policies|government|era|"
+    r"ruling|judgment|scale|tool|lecture|ideas|work on|(?:\w+\s+){0,2}reforms?|policies|government|era|"
     r"speech|law)\b"
 )
 PLACE_PREFIX = frozenset(
