@@ -104,7 +104,8 @@ class ConsoleAdapter:
         return f"(file {attachment.filename}, {len(attachment.content)} bytes, saved to {path})"
 
     def _print(self, chat_id: str, text: str, buttons: tuple[Button, ...]) -> None:
-        line = " ".join(text.split("\n"))
+        # one line per action: the message's own line breaks become " | "
+        line = " | ".join(part for part in text.split("\n") if part.strip())
         labels = " ".join(f"[{i}] {b.label}" for i, b in enumerate(buttons, 1))
         self._out.write(f"[{chat_id}] {line}{' ' + labels if labels else ''}\n")
         self._out.flush()
