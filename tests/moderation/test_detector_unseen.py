@@ -13,6 +13,21 @@ from handlers.moderation.detector import Detector
 DETECTOR = Detector()
 
 BREACHES = [
+    "Went back to Gladys this afternoon, the pressure sore is healing nicely.",
+    "Anyone know if Dmitri has been rehoused yet? He was on the list for months.",
+    "I'm really worried about Leah, she's stopped answering her phone.",
+    "Jade's baby is due in March and there's a pre-birth conference next week.",
+    "The GP thinks Norman has had a series of small strokes.",
+    "Quick one: Kelsey turns 18 next month, who picks up her transition?",
+    "Spent two hours with Arjun and his parents going through the EHCP.",
+    "Mr Olawale's carers haven't turned up for three days.",
+    "Maisie has been found safe, thanks all for the help looking.",
+    "Can we fund a taxi for Wendy to get to dialysis?",
+    "Gordon's wife has asked for a carer's assessment.",
+    "Raymond and his son had a huge row and the police were called.",
+    "We finally got a bed for Ada at Rosemount.",
+    "bernard's daughter says he's been giving money to a man at the pub",
+    "Went with Sana to her housing appointment, they've offered her a flat.",
     "The 45-year-old publican at the Red Lion in Little Maplestead has been drinking himself to death.",
     "Only Eritrean boy at Fairfield High — the one whose uncle was deported — is being bullied.",
     "Girl, 13, at Ashdown Academy who is pregnant by her stepdad — strategy meeting now.",
@@ -175,6 +190,21 @@ BREACHES = [
 ]
 
 SAFE = [
+    "Went back to the office this afternoon to finish my notes.",
+    "Anyone know if Dmitri from finance has approved the invoices yet?",
+    "I'm really worried about the waiting list for OT assessments.",
+    "Jade is presenting the audit findings at the team meeting.",
+    "The GP practice in the high street has closed its list.",
+    "Quick one: who picks up transitions when the worker is on leave?",
+    "Spent two hours on the phone to the DWP today 😩",
+    "Mr Men books are great for explaining feelings to younger kids.",
+    "Maisie from the business support team has left, sad to see her go.",
+    "Can we fund taxis for service users to get to dialysis?",
+    "Gordon is chairing the practice forum this month.",
+    "Raymond from legal says the court bundle deadline is Friday.",
+    "We finally got the new beds delivered to Rosemount.",
+    "bernard from IT is coming to fix the scanner",
+    "Went with Sana to the DoLS training, really good day.",
     "The Red Lion in Little Maplestead is doing a charity quiz for the hospice.",
     "Fairfield High have a great pastoral team, highly recommend working with them.",
     "Strategy meetings: who should attend when the child is 13?",

@@ -8,7 +8,7 @@ FAMILY = (
     r"son|daughter|husband|wife|partner|brother|sister|nephew|niece|aunt|auntie|uncle|grandson|"
     r"granddaughter|gran|granny|grandma|grandad|grandfather|grandmother|mum|mother|dad|father|stepson|"
     r"stepdaughter|stepmum|stepdad|cousin|boyfriend|girlfriend|fiancée?|neighbour|child|baby|twin|"
-    r"kids|children|family|foster carers?|carers?|sibling|ex"
+    r"kids|children|family|foster carers?|carers?|sibling|ex|parents|grandparents|mam|nan|nana"
 )
 
 # About someone who uses services: care, health, family, housing, a visit.
@@ -23,7 +23,8 @@ CARE = re.compile(
     r"debt|evict\w*|homeless\w*|rough sleeping|home|lives|living|alone|wandering|confused|bruise|"
     r"interpreter|mental health|psychosis|ambulance|a&e|admitted|unit|mobility|wheelchair|hoist|"
     r"care package|package of care|wash\w*|dressing|toilet\w*|incontinen\w*|not answering|"
-    r"dietitian|physio\w*|ot|salt|district nurse|psychiatrist|podiatr\w*|weight|stone|bath|shower|"
+    r"sore|pressure sore|rehous\w*|found safe|safe and well|dialysis|chemo\w*|cancer|diabet\w*|"
+    r"epilep\w*|parkinson's|ehcp|appointment|dietitian|physio\w*|ot|salt|district nurse|psychiatrist|podiatr\w*|weight|stone|bath|shower|"
     r"bath board|commode|walking frame|stairlift|grab rails|equipment|key safe|pendant|"
     r"methadone|pharmacy|heroin|alcohol\w*|substance|rehab|detox|prescription|tablets|insulin|"
     r"leave care|leaving care|in care|care leaver|looked after|nowhere to live|adaptations?|cp|cp plan|"
@@ -42,3 +43,6 @@ COLLEAGUE = re.compile(
     r"practice educator|lunch|cake|joint visit|shadow\w*|recommend\w*|book club|novel|author|"
     r"leaving do|leaving party|awareness (?:day|week|month)|retire\w*|campaign|ask|check with|speak to|cc|ping|leaving card|retirement party|our team|the team|interview)\b|(?:^|\s)@\w)"
 )
+
+# Someone talked about rather than to.
+THIRD_PERSON = re.compile(r"\b(?:she|he|her|him|his|she's|he's|hers|himself|herself)\b")

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 from handlers.moderation.detector.document import Document
 from handlers.moderation.detector.recogniser import Hit
-from handlers.moderation.detector.recognisers.cues import CARE
+from handlers.moderation.detector.recognisers.cues import CARE, COLLEAGUE, THIRD_PERSON
 from handlers.moderation.detector.recognisers.names.full_name import full_names
 from handlers.moderation.detector.recognisers.names.single import single
 from handlers.moderation.detector.recognisers.names.titled import titled
@@ -29,7 +29,11 @@ class PersonRecogniser:
     def find(self, doc: Document, settings: DetectorSettings) -> Iterator[Hit]:
         tokens = [Token(m.group(), m.start(), m.end()) for m in TOKEN.finditer(doc.text)]
         staff = {name.lower() for name in settings.staff_names}
-        care_post = bool(CARE.search(doc.lower))
+        # About someone in care: care words, or a third person talked about in a post that
+        # has nothing of office life in it.
+        care_post = bool(CARE.search(doc.lower)) or (
+            THIRD_PERSON.search(doc.lower) is not None and COLLEAGUE.search(doc.lower) is None
+        )
         used: set[int] = set()
         for hit, indexes in titled(doc, tokens):
             used.update(indexes)

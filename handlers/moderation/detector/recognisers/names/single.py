@@ -13,6 +13,7 @@ from handlers.moderation.detector.recognisers.names.words import (
     AGE_AFTER,
     CALLED_BEFORE,
     CITATION_AFTER,
+    EVENT_AFTER,
     FAMILY_AFTER,
     FAMILY_BEFORE,
     FAMILY_WORDS,
@@ -140,7 +141,20 @@ def single(doc: Document, tokens: list[Token], index: int, care_post: bool) -> H
             0.65,
             "a first name in a post about care",
         )
-    if not (known or (capital and zipf(word) < 2.8 and not at_start)):
+    if EVENT_AFTER.match(after) and capital and (known or zipf(word) < 3.5):
+        # Found, admitted, arrested, died: events in someone's life, whoever wrote the post.
+        return Hit(
+            "PERSON",
+            token.start,
+            token.start + len(word),
+            0.8,
+            "a first name with an event in their life",
+        )
+    if not (
+        known
+        or (capital and zipf(word) < 2.8 and not at_start)
+        or (visited and capital and zipf(word) < 3.5)
+    ):
         return None
     if COLLEAGUE.search(sentence):
         return None

@@ -32,6 +32,8 @@ def titled(doc: Document, tokens: list[Token]) -> Iterator[tuple[Hit, list[int]]
         surname = tokens[index + 1]
         if len(surname.bare) < 2 or (surname.bare.isupper() and len(surname.bare) <= 3):
             continue  # "Mr A", "Mrs JB": anonymised
+        if zipf(surname.bare) >= 5.0 and not is_last_name(surname.bare):
+            continue  # "Mr Men", "Mr Motivator": a title on a common word is a character, not a client
         if not surname.capitalised:
             lower_title = token.text[0].islower()
             if not lower_title or zipf(surname.bare) >= 3.5:

@@ -70,8 +70,8 @@ NICKNAME_PREFIX = frozenset(
     {"big", "little", "old", "young", "auntie", "aunty", "uncle", "nana", "nanna", "grandad"}
 )
 FAMILY_AFTER = re.compile(
-    rf"^'s\s+(?:{FAMILY}|foster|care plan|placement|social worker|gp|nhs|key ?worker|carers?|school|room|"
-    r"meds|medication|house|flat|home|benefits|case|file|review|needs|behaviour)\b",
+    rf"^(?:\s+and\s+(?:his|her|their)\s+(?:{FAMILY})\b|'s\s+(?:{FAMILY}|foster|care plan|placement|social worker|gp|nhs|key ?worker|carers?|school|room|"
+    r"meds|medication|house|flat|home|benefits|case|file|review|needs|behaviour)\b)",
     re.IGNORECASE,
 )
 CALLED_BEFORE = re.compile(
@@ -82,7 +82,8 @@ VISIT_BEFORE = re.compile(
     r"check on|text|texted|ring|rang|phone|phoned|call|called|met|meeting with|spoke to|spoke with|"
     r"speaking to|speaking with|talked to|talked with|talking to|went to see|go and see|sat with|"
     r"pop in on|pop round to|drop in on|dropped in on|check in on|chatted to|chatted with|emailed|"
-    r"messaged|wrote to|told|asked|update on|news on|worried about|concerned about|concerns about|"
+    r"messaged|wrote to|told|asked|went back to|go back to|went with|going with|"
+    r"spent(?:\s+\w+){0,3}\s+with|update on|news on|worried about|concerned about|concerns about|"
     r"worry about|took|drove|picked up|collected|accompanied|escorted|helped|brought|assessed|admitted|discharged|"
     r"placed|referred|supporting|support|working with|worked with|for)\s*$",
     re.IGNORECASE,
@@ -94,6 +95,11 @@ WORKER_AFTER = re.compile(
     r"joined|joining|covering|cover|covered|agreed to|offered to|assessed|assessing|reviewed|reviewing|"
     r"facilitated|facilitating|coordinated|coordinating|signed off|approved|supervises|supervising|the "
     r"allocated|the new|our new|back from|starting|started as)\b"
+)
+EVENT_AFTER = re.compile(
+    r"\s+(?:has|had|have|was|'s)\s+(?:just\s+|now\s+|finally\s+)?(?:been\s+)?(?:found safe|found|gone missing|"
+    r"died|passed away|admitted|sectioned|arrested|detained|discharged|overdosed|excluded|evicted|"
+    r"taken into care|placed|rehoused|assaulted|attacked|hospitali[sz]ed)\b"
 )
 AGE_AFTER = re.compile(
     r"(?:\s+(?:is|was|turned|turns)|,)\s+(?:aged\s+)?\d{1,3}\b(?!\s*(?:%|mins?|minutes|hours|days|weeks|months|years?|yrs|am|pm|:))"
