@@ -13,6 +13,21 @@ from handlers.moderation.detector import Detector
 DETECTOR = Detector()
 
 BREACHES = [
+    "Popped over to see Lorna, she's still not eating much.",
+    "Vusi told me he's sleeping in his car since the relationship ended.",
+    "Can anyone help Fiona with her blue badge form? She can't use a computer.",
+    "Zainab's school say she's been coming in hungry.",
+    "Took Ernest to his memory clinic appointment, he didn't know what year it was.",
+    "Abigail has missed three contact sessions with her dad.",
+    "Worried about Keith, he's drinking again and his flat is a mess.",
+    "Nobody has seen Owen since Tuesday and his phone is off.",
+    "Grandma Rita has been looking after the twins since the fire.",
+    "Brenda and her husband are struggling with the stairs now.",
+    "Had a lovely chat with Winifred about her life in Jamaica.",
+    "Does anyone know how to help Pawel? He's got no recourse and a broken wrist.",
+    "Tell Shauna her PIP appeal was successful!",
+    "Lewis (15) has been caught carrying a knife at school.",
+    "Ruby is in hospital with pneumonia and her cat needs feeding.",
     "Went back to Gladys this afternoon, the pressure sore is healing nicely.",
     "Anyone know if Dmitri has been rehoused yet? He was on the list for months.",
     "I'm really worried about Leah, she's stopped answering her phone.",
@@ -190,6 +205,21 @@ BREACHES = [
 ]
 
 SAFE = [
+    "Popped over to see the new team in Stevenage, lovely bunch.",
+    "Vusi told me he's moving to the hospital team next month.",
+    "Can anyone help Fiona with the rota? She's new and a bit lost.",
+    "Zainab's course is on Monday so she won't be at the team meeting.",
+    "Took the pool car to the training day, parking was a nightmare.",
+    "Abigail has passed her driving test, so she can do rural visits now!",
+    "Keith said he'll send the minutes round later.",
+    "Nobody has seen the stapler since Tuesday 😂",
+    "Rita is off sick so I'm covering her visits today.",
+    "Brenda and I are running the coffee morning for carers.",
+    "Had a lovely chat with Winifred from the library about dementia cafes.",
+    "Does anyone know how to help a client with no recourse? He's got nowhere to go.",
+    "Tell Shauna the printer's fixed!",
+    "Lewis has been promoted to senior practitioner, congrats!",
+    "Ruby said she'd bring cake for the team on Friday.",
     "Went back to the office this afternoon to finish my notes.",
     "Anyone know if Dmitri from finance has approved the invoices yet?",
     "I'm really worried about the waiting list for OT assessments.",

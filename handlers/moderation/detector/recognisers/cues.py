@@ -23,6 +23,7 @@ CARE = re.compile(
     r"debt|evict\w*|homeless\w*|rough sleeping|home|lives|living|alone|wandering|confused|bruise|"
     r"interpreter|mental health|psychosis|ambulance|a&e|admitted|unit|mobility|wheelchair|hoist|"
     r"care package|package of care|wash\w*|dressing|toilet\w*|incontinen\w*|not answering|"
+    r"blue badge|pip|dla|universal credit|esa|attendance allowance|pension credit|appeal|"
     r"sore|pressure sore|rehous\w*|found safe|safe and well|dialysis|chemo\w*|cancer|diabet\w*|"
     r"epilep\w*|parkinson's|ehcp|appointment|dietitian|physio\w*|ot|salt|district nurse|psychiatrist|podiatr\w*|weight|stone|bath|shower|"
     r"bath board|commode|walking frame|stairlift|grab rails|equipment|key safe|pendant|"
@@ -41,7 +42,7 @@ COLLEAGUE = re.compile(
     r"co-present\w*|presenting|presentation|training|refresher|session|desk|coffee|slides|covering|"
     r"allocations|instead|dm (?:her|him|me)|manager|colleague|asye|nqsw|team meeting|kindly|"
     r"practice educator|lunch|cake|joint visit|shadow\w*|recommend\w*|book club|novel|author|"
-    r"leaving do|leaving party|awareness (?:day|week|month)|retire\w*|campaign|ask|check with|speak to|cc|ping|leaving card|retirement party|our team|the team|interview)\b|(?:^|\s)@\w)"
+    r"leaving do|leaving party|awareness (?:day|week|month)|retire\w*|(?:the|our|my|your)\s+(?:[\w-]+\s+){0,2}team|passed (?:her|his|their)|minutes|agenda|send round|sent round|from the (?:library|council|office|hub|cqc|ccg|icb|trust|university|college|charity|agency|dwp)|campaign|ask|check with|speak to|cc|ping|leaving card|retirement party|our team|the team|interview)\b|(?:^|\s)@\w)"
 )
 
 # Someone talked about rather than to.

@@ -82,7 +82,7 @@ VISIT_BEFORE = re.compile(
     r"check on|text|texted|ring|rang|phone|phoned|call|called|met|meeting with|spoke to|spoke with|"
     r"speaking to|speaking with|talked to|talked with|talking to|went to see|go and see|sat with|"
     r"pop in on|pop round to|drop in on|dropped in on|check in on|chatted to|chatted with|emailed|"
-    r"messaged|wrote to|told|asked|went back to|go back to|went with|going with|"
+    r"messaged|wrote to|told|tell|asked|help|helping|chat with|a chat with|went back to|go back to|went with|going with|"
     r"spent(?:\s+\w+){0,3}\s+with|update on|news on|worried about|concerned about|concerns about|"
     r"worry about|took|drove|picked up|collected|accompanied|escorted|helped|brought|assessed|admitted|discharged|"
     r"placed|referred|supporting|support|working with|worked with|for)\s*$",
