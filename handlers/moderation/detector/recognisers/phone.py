@@ -24,7 +24,10 @@ _CANDIDATE = re.compile(
     r"(?<![\w+])(?:\+\s?\d{1,3}|00\s?\d{1,3}|\(0\d{2,4}\)|0)(?:[\s-]?\(0\))?(?:[\s-]?\d){5,11}(?![\w/])"
 )
 _SERVICE_PREFIX = re.compile(r"^(?:3|80|500|84|87|11[16])")
-_WORK = re.compile(r"\b(?:my|our) (?:work |team |office )?(?:mobile|number|phone|landline|line)\b")
+_WORK = re.compile(
+    r"\b(?:(?:my|our|the) (?:work |team |office |duty )?|team |duty |office |work )"
+    r"(?:mobile|number|phone|landline|line)\b"
+)
 
 
 class PhoneRecogniser:

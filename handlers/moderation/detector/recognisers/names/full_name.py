@@ -133,6 +133,8 @@ def full_name_score(doc: Document, words: list[Token], care_post: bool) -> float
         return None
     if f_first and (f_second or rare_second):
         return 0.9
+    if f_first and zipf(first.bare) < 4.5 and zipf(second.bare) < 4.0:
+        return 0.75  # a listed first name and a surname the lists lack: "Clive Sutherland"
     if is_last_name(first.bare) and is_first_name(second.bare) and zipf(first.bare) < 4.0:
         return 0.8  # family name first: "Zhang Xiuying", "Wong Mei Ling"
     if rare_first and f_second:

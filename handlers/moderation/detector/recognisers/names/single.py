@@ -141,6 +141,15 @@ def single(doc: Document, tokens: list[Token], index: int, care_post: bool) -> H
             0.65,
             "a first name in a post about care",
         )
+    if (
+        AGE_AFTER.match(after)
+        and capital
+        and lower not in MODALS
+        and (known or zipf(word) < 3.5)
+        and not COLLEAGUE.search(sentence)
+    ):
+        # "Carol is 94", "Reggie, 17,": an exact age makes a first name someone's identity.
+        return Hit("PERSON", token.start, token.start + len(word), 0.8, "a first name with an age")
     if EVENT_AFTER.match(after) and capital and (known or zipf(word) < 3.5):
         # Found, admitted, arrested, died: events in someone's life, whoever wrote the post.
         return Hit(
@@ -158,9 +167,6 @@ def single(doc: Document, tokens: list[Token], index: int, care_post: bool) -> H
         return None
     if COLLEAGUE.search(sentence):
         return None
-    if AGE_AFTER.match(after) and capital and lower not in MODALS:
-        # "Carol is 94", "Reggie, 17,": an exact age makes a first name someone's identity.
-        return Hit("PERSON", token.start, token.start + len(word), 0.8, "a first name with an age")
     # Medium cues: visited / rang the person, or the person doing something, in a post about care.
     if lower in MODALS and not (acts and not after.startswith("'s")) and not visited:
         return None

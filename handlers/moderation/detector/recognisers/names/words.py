@@ -55,7 +55,8 @@ ROLE_AFTER = re.compile(
     r"professor|judge|mayor|councillor|ombudsman)\b"
 )
 ORG_AFTER = re.compile(
-    r"\s+(?:nurses?|hospice|foundation|trust|centre|center|ward|unit|charity|service|services|house|lodge|"
+    r"\s+(?:have|are|were)\b"  # "Leonard Cheshire have a vacancy": an organisation takes the plural
+    r"|\s+(?:nurses?|hospice|foundation|trust|centre|center|ward|unit|charity|service|services|house|lodge|"
     r"court|fund|award|lecture|report|inquiry|model|theory|framework|approach|principles?|scale|tool)\b"
     r"|'s\s+(?:report|inquiry|model|theory|framework|approach|research|study|book|legacy|principles?|"
     r"ruling|judgment|scale|tool|lecture|ideas|work on|(?:\w+\s+){0,2}reforms?|policies|government|era|"
