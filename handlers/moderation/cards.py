@@ -72,7 +72,8 @@ def _body(post: HeldPost, reason_lines: list[str]) -> str:
         f"Held post #{post.id} in {group_name(post)} by {post.author_name} "
         f"at {when(post.posted_at)}. {state}",
         f"Preview: {post.preview}",
-        "Found: " + " ".join(reason_lines),
+        "Found:",
+        *reason_lines,
     ]
     return "\n".join(lines)
 

@@ -29,11 +29,8 @@ ALLOW_TITLES = {"terms": "terms", "staff": "staff names", "domains": "e-mail dom
 
 
 class Commands:
-    def __init__(self, held: HeldPosts) -> None:
-        self._held = held
-
     async def queue(self, event: MessagePosted, ctx: Context) -> None:
-        posts = await self._held.undecided(event.platform)
+        posts = await HeldPosts(ctx.store).undecided(event.platform)
         if not posts:
             await reply(ctx, event, "No held posts are waiting for a decision.")
             return

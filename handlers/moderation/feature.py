@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import logging
-
 from bot.config import ChatRole, Settings
 from bot.context import Context
 from bot.errors import ConfigError
 from bot.feature import AppBuilder
+from handlers.moderation import review
 from handlers.moderation.cards import BUTTON_PREFIX
 from handlers.moderation.commands import Commands
 from handlers.moderation.gate import Detectors, ModerationGate
 from handlers.moderation.group_settings import MODE_KEY
 from handlers.moderation.records import HeldPosts
-from handlers.moderation.retention import PURGE_EVERY_SECONDS, RetentionPurge
-from handlers.moderation.review import Review
-from handlers.moderation.stats import ModerationStats
-
-log = logging.getLogger(__name__)
+from handlers.moderation.retention import PURGE_EVERY_SECONDS, purge_originals
+from handlers.moderation.stats import moderation_stats
 
 
 class ModerationFeature:
@@ -26,46 +22,39 @@ class ModerationFeature:
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
         self._detectors = Detectors()
-        self._held: HeldPosts | None = None
-
-    def _records(self, ctx: Context) -> HeldPosts:
-        if self._held is None:
-            self._held = HeldPosts(ctx.store)
-        return self._held
 
     def setup(self, app: AppBuilder) -> None:
-        # Handlers get the repository lazily: the store is known only once the app starts.
-        app.router.button(
-            BUTTON_PREFIX, lambda event, ctx: Review(self._records(ctx)).press(event, ctx)
+        commands = Commands()
+        app.router.button(BUTTON_PREFIX, review.press)
+        app.router.command(
+            "queue", commands.queue, help="held posts waiting for a decision", where="moderators"
         )
-        commands = {
-            "queue": ("held posts waiting for a decision", "queue"),
-            "mode": ("moderation per group: /mode [group] enforce|audit|off", "mode"),
-            "sensitivity": (
-                "detector sensitivity per group: /sensitivity [group] low|normal|high",
-                "sensitivity",
-            ),
-            "allow": (
-                "allow a term, /allow staff NAME, /allow domain DOMAIN; /allow lists them",
-                "allow",
-            ),
-            "disallow": ("remove an allowed term, staff name or domain", "disallow"),
-        }
-        for name, (help_text, method) in commands.items():
-            app.router.command(
-                name,
-                lambda event, ctx, method=method: getattr(Commands(self._records(ctx)), method)(
-                    event, ctx
-                ),
-                help=help_text,
-                where="moderators",
-            )
-        app.jobs.every(
-            PURGE_EVERY_SECONDS,
-            "moderation-retention",
-            lambda ctx: RetentionPurge(self._records(ctx))(ctx),
+        app.router.command(
+            "mode",
+            commands.mode,
+            help="moderation per group: /mode [group] enforce|audit|off",
+            where="moderators",
         )
-        app.stats.append(lambda ctx: ModerationStats(self._records(ctx))(ctx))
+        app.router.command(
+            "sensitivity",
+            commands.sensitivity,
+            help="detector sensitivity per group: /sensitivity [group] low|normal|high",
+            where="moderators",
+        )
+        app.router.command(
+            "allow",
+            commands.allow,
+            help="/allow TERM, /allow staff NAME, /allow domain DOMAIN; /allow alone lists them",
+            where="moderators",
+        )
+        app.router.command(
+            "disallow",
+            commands.disallow,
+            help="remove an allowed term, staff name or domain (same words as /allow)",
+            where="moderators",
+        )
+        app.jobs.every(PURGE_EVERY_SECONDS, "moderation-retention", purge_originals)
+        app.stats.append(moderation_stats)
 
     async def start(self, ctx: Context) -> None:
         if await self._enforcing(ctx):
@@ -77,8 +66,8 @@ class ModerationFeature:
                     "(held posts are encrypted at rest); set it to a long random string, or set "
                     'moderation.mode = "audit" or "off"'
                 ) from None
-        self._detectors.warm_up()
-        ctx.moderation = ModerationGate(self._records(ctx), self._detectors)
+        self._detectors.warm_up()  # the word lists load on first use: not on a member's post
+        ctx.moderation = ModerationGate(HeldPosts(ctx.store), self._detectors)
 
     async def stop(self, ctx: Context) -> None:
         return None

@@ -13,13 +13,10 @@ log = logging.getLogger(__name__)
 PURGE_EVERY_SECONDS = 3600.0
 
 
-class RetentionPurge:
-    def __init__(self, held: HeldPosts) -> None:
-        self._held = held
-
-    async def __call__(self, ctx: Context) -> None:
-        now = ctx.clock.now()
-        cutoff = now - timedelta(days=ctx.settings.moderation.retention_days)
-        purged = await self._held.purge_originals(cutoff, now)
-        if purged:
-            log.info("held post originals purged", extra={"count": purged})
+async def purge_originals(ctx: Context) -> None:
+    """The scheduled job: originals decided more than retention_days ago are deleted."""
+    now = ctx.clock.now()
+    cutoff = now - timedelta(days=ctx.settings.moderation.retention_days)
+    purged = await HeldPosts(ctx.store).purge_originals(cutoff, now)
+    if purged:
+        log.info("held post originals purged", extra={"count": purged})

@@ -19,97 +19,100 @@ log = logging.getLogger(__name__)
 DECISION_ACTIONS = ("restore", "keep", "remind")
 
 
-class Review:
-    def __init__(self, held: HeldPosts) -> None:
-        self._held = held
+async def press(event: ButtonPressed, ctx: Context) -> None:
+    """A moderator pressed a card's button (data "mod:<action>:<held post id>")."""
+    held = HeldPosts(ctx.store)
+    action, _, raw_id = event.data.removeprefix(BUTTON_PREFIX).partition(":")
+    post = await held.get(int(raw_id)) if raw_id.isdigit() else None
+    if post is None or action not in (*DECISION_ACTIONS, "show"):
+        await reply(ctx, event, "That card is no longer active.", private=True)
+        return
+    if await ctx.rooms.role_of(event.chat) is not ChatRole.MODERATORS:
+        await reply(ctx, event, "Only moderators can review held posts.", private=True)
+        return
+    if action == "show":
+        await _show_original(event, ctx, held, post)
+    else:
+        await _decide(event, ctx, held, post, action)
 
-    async def press(self, event: ButtonPressed, ctx: Context) -> None:
-        action, _, raw_id = event.data.removeprefix(BUTTON_PREFIX).partition(":")
-        post = await self._held.get(int(raw_id)) if raw_id.isdigit() else None
-        if post is None or action not in (*DECISION_ACTIONS, "show"):
-            await reply(ctx, event, "That card is no longer active.", private=True)
-            return
-        if await ctx.rooms.role_of(event.chat) is not ChatRole.MODERATORS:
-            await reply(ctx, event, "Only moderators can review held posts.", private=True)
-            return
-        if action == "show":
-            await self._show_original(event, ctx, post)
-        else:
-            await self._decide(event, ctx, post, action)
 
-    async def _decide(
-        self, event: ButtonPressed, ctx: Context, post: HeldPost, action: str
-    ) -> None:
-        if not await self._held.decide(post.id, action, event.user.name, ctx.clock.now()):
-            current = await self._held.get(post.id)
-            assert current is not None and current.decided_at is not None
-            await reply(
-                ctx,
-                event,
-                f"Held post #{post.id} was already decided by {current.decided_by} at "
-                f"{when(current.decided_at)}: {decision_line(current).removeprefix('Decision: ')}",
-                private=True,
-            )
-            return
-        decided = await self._held.get(post.id)
-        assert decided is not None
-        if action == "restore" and decided.removed:
-            await self._restore(ctx, decided)
-        if action == "remind":
-            await ctx.act(PrivateNotice(user=_author(decided), text=REMINDER, prefer=PrivateVia.DM))
-        await update_card(ctx, decided)
-
-    async def _restore(self, ctx: Context, post: HeldPost) -> None:
-        if post.original is None:
-            log.warning("restore without an original", extra={"held_post": post.id})
-            return
-        text = ctx.crypto.decrypt(post.original)
-        group = Chat(post.platform, post.chat_id, ChatKind.GROUP, post.chat_title)
-        await ctx.act(
-            Send(
-                chat=group,
-                text=f"{post.author_name} wrote (restored by the moderators after a check):\n{text}",
-                thread_id=post.thread_id,
-            )
+async def _decide(
+    event: ButtonPressed, ctx: Context, held: HeldPosts, post: HeldPost, action: str
+) -> None:
+    if not await held.decide(post.id, action, event.user.name, ctx.clock.now()):
+        current = await held.get(post.id)
+        assert current is not None and current.decided_at is not None
+        await reply(
+            ctx,
+            event,
+            f"Held post #{post.id} was already decided by {current.decided_by} at "
+            f"{when(current.decided_at)}: {decision_line(current).removeprefix('Decision: ')}",
+            private=True,
         )
-        await ctx.act(
-            PrivateNotice(
-                user=_author(post),
-                text=f"Good news: the moderators restored your post in {post.chat_title or post.chat_id}.",
-                prefer=PrivateVia.DM,
-            )
-        )
+        return
+    decided = await held.get(post.id)
+    assert decided is not None
+    if action == "restore" and decided.removed:
+        await _restore(ctx, decided)
+    if action == "remind":
+        await ctx.act(PrivateNotice(user=_author(decided), text=REMINDER, prefer=PrivateVia.DM))
+    await update_card(ctx, decided)
 
-    async def _show_original(self, event: ButtonPressed, ctx: Context, post: HeldPost) -> None:
-        if post.original is None:
-            gone = f" on {when(post.purged_at)}" if post.purged_at else ""
-            await ctx.act(
-                PrivateNotice(
-                    user=event.user,
-                    text=f"The original of held post #{post.id} is no longer kept (deleted{gone} "
-                    "under the retention policy).",
-                    context=event.chat,
-                    prefer=PrivateVia.DM,
-                )
-            )
-            return
-        try:
-            text = ctx.crypto.decrypt(post.original)
-        except DecryptionFailed:
-            await reply(
-                ctx, event, "I cannot decrypt that post: the secret key has changed.", private=True
-            )
-            return
-        await self._held.log(post.id, "show_original", event.user.name, ctx.clock.now())
+
+async def _restore(ctx: Context, post: HeldPost) -> None:
+    if post.original is None:
+        log.warning("restore without an original", extra={"held_post": post.id})
+        return
+    text = ctx.crypto.decrypt(post.original)
+    group = Chat(post.platform, post.chat_id, ChatKind.GROUP, post.chat_title)
+    await ctx.act(
+        Send(
+            chat=group,
+            text=f"{post.author_name} wrote (restored by the moderators after a check):\n{text}",
+            thread_id=post.thread_id,
+        )
+    )
+    await ctx.act(
+        PrivateNotice(
+            user=_author(post),
+            text=f"Good news: the moderators restored your post in {post.chat_title or post.chat_id}.",
+            prefer=PrivateVia.DM,
+        )
+    )
+
+
+async def _show_original(
+    event: ButtonPressed, ctx: Context, held: HeldPosts, post: HeldPost
+) -> None:
+    if post.original is None:
+        gone = f" on {when(post.purged_at)}" if post.purged_at else ""
         await ctx.act(
             PrivateNotice(
                 user=event.user,
-                text=f"Original of held post #{post.id} by {post.author_name} (for you only; "
-                f"this view is logged):\n{text}",
+                text=f"The original of held post #{post.id} is no longer kept (deleted{gone} "
+                "under the retention policy).",
                 context=event.chat,
                 prefer=PrivateVia.DM,
             )
         )
+        return
+    try:
+        text = ctx.crypto.decrypt(post.original)
+    except DecryptionFailed:
+        await reply(
+            ctx, event, "I cannot decrypt that post: the secret key has changed.", private=True
+        )
+        return
+    await held.log(post.id, "show_original", event.user.name, ctx.clock.now())
+    await ctx.act(
+        PrivateNotice(
+            user=event.user,
+            text=f"Original of held post #{post.id} by {post.author_name} (for you only; "
+            f"this view is logged):\n{text}",
+            context=event.chat,
+            prefer=PrivateVia.DM,
+        )
+    )
 
 
 def _author(post: HeldPost) -> User:

@@ -14,16 +14,12 @@ def _counted(counter: Counter[str]) -> str:
     )
 
 
-class ModerationStats:
-    def __init__(self, held: HeldPosts) -> None:
-        self._held = held
-
-    async def __call__(self, ctx: Context) -> str:
-        counts = await self._held.counts()
-        total = sum(counts.by_group.values())
-        if not total:
-            return "Moderation: no posts held."
-        return (
-            f"Moderation: {total} held. By group: {_counted(counts.by_group)}. "
-            f"By type: {_counted(counts.by_type)}. By decision: {_counted(counts.by_decision)}."
-        )
+async def moderation_stats(ctx: Context) -> str:
+    counts = await HeldPosts(ctx.store).counts()
+    total = sum(counts.by_group.values())
+    if not total:
+        return "Moderation: no posts held."
+    return (
+        f"Moderation: {total} held. By group: {_counted(counts.by_group)}. "
+        f"By type: {_counted(counts.by_type)}. By decision: {_counted(counts.by_decision)}."
+    )

@@ -183,9 +183,7 @@ async def test_queue_lists_undecided_posts(bot: Bot) -> None:
 async def test_an_edit_that_introduces_a_breach_is_held(bot: Bot) -> None:
     first = await bot.say(post("Visit went fine today"))
     assert bot.adapter.actions == []
-    edit = MessageEdited(
-        **{**_fields(first), "event_id": "e2", "text": "Visit to Doreen Pike went fine today"}
-    )
+    edit = edit_of(first, "Visit to Doreen Pike went fine today")
     await bot.say(edit)
     assert bot.deleted() == [first.message_id]
     assert len(bot.cards()) == 1
@@ -200,14 +198,12 @@ async def test_editing_a_held_post_updates_its_card_instead_of_a_new_one(store: 
         await app.ctx.rooms.register(GROUP, ChatRole.PRACTICE_GROUP)
         await app.ctx.rooms.register(MODS, ChatRole.MODERATORS)
         first = await bot.say(post(BREACH))
-        still = MessageEdited(
-            **{**_fields(first), "event_id": "e2", "text": "visited Doreen Pike today"}
-        )
+        still = edit_of(first, "visited Doreen Pike today")
         await bot.say(still)
         assert len([a for a in bot.cards() if isinstance(a, Send)]) == 1
         assert "still identifies" in bot.cards()[-1].text
         assert "Preview: visited [PERSON] today" in bot.cards()[-1].text
-        fixed = MessageEdited(**{**_fields(first), "event_id": "e3", "text": "visited Mrs A today"})
+        fixed = edit_of(first, "visited Mrs A today")
         await bot.say(fixed)
         assert "fixed by the author's edit by alice" in bot.cards()[-1].text
 
@@ -340,14 +336,13 @@ async def test_audit_mode_starts_without_a_key_and_keeps_no_original(store: Stor
         assert "Show original" not in [b.label for b in bot.buttons()]
 
 
-def _fields(event: MessagePosted) -> dict[str, object]:
-    return {
-        "event_id": event.event_id,
-        "chat": event.chat,
-        "user": event.user,
-        "time": event.time,
-        "message_id": event.message_id,
-        "text": event.text,
-        "thread_id": event.thread_id,
-        "file_names": event.file_names,
-    }
+def edit_of(event: MessagePosted, text: str) -> MessageEdited:
+    return MessageEdited(
+        event_id=uuid.uuid4().hex,
+        chat=event.chat,
+        user=event.user,
+        time=event.time,
+        message_id=event.message_id,
+        text=text,
+        thread_id=event.thread_id,
+    )

@@ -1,0 +1,101 @@
+"""Scripted console scenarios for moderation; the same files play with `python -m bot console --script`.
+
+In a script, `# expect: TEXT` says TEXT was printed since the previous expectation (in order);
+`# expect-not: TEXT` says the line played just before printed nothing containing TEXT;
+`# capabilities: no-delete` plays it on a console that cannot remove members' posts.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from adapters.console.adapter import ROOMS, ConsoleAdapter, room_chat
+from adapters.console.session import ConsoleSession
+from bot.adapter import Capabilities
+from bot.app import App
+from bot.clock import ScenarioClock
+from bot.config import load_settings
+from bot.crypto import Crypto
+from bot.feature import load_features
+
+SCENARIOS = sorted((Path(__file__).parent / "scenarios").glob("*.txt"))
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class NoDeleteConsole(ConsoleAdapter):
+    """A console standing in for a platform where the bot cannot remove a member's post."""
+
+    capabilities = Capabilities(
+        delete_others=False, ephemeral=False, threads=False, buttons=True, edit=True
+    )
+
+
+@pytest.mark.parametrize("script", SCENARIOS, ids=[s.stem for s in SCENARIOS])
+async def test_scenario(script: Path, tmp_path: Path) -> None:
+    settings = load_settings(env={"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"})
+    lines = script.read_text().splitlines()  # noqa: ASYNC240 (a small local file)
+    out = io.StringIO()
+    console = NoDeleteConsole if "# capabilities: no-delete" in lines else ConsoleAdapter
+    adapter = console(settings, out=out, files_dir=tmp_path / "files")
+    clock = ScenarioClock()
+    features = load_features(settings, ("handlers.admin", "handlers.moderation"))
+    async with App(
+        settings,
+        [adapter],
+        clock=clock,
+        features=features,
+        crypto=Crypto("scenario-secret-key-0123"),
+        run_scheduler=False,
+    ) as app:
+        for name, (role, _title) in ROOMS.items():
+            await app.ctx.rooms.register(room_chat(name), role)
+        session = ConsoleSession(adapter, app.handle, clock, app.run_jobs_once, "PracticeBot")
+        seen = 0
+        last_line_output = ""
+        for number, line in enumerate(lines, 1):
+            where = f"{script.name}:{number}"
+            printed = out.getvalue()
+            if line.startswith("# expect:"):
+                wanted = line.removeprefix("# expect:").strip()
+                found = printed.find(wanted, seen)
+                assert found >= 0, f"{where}: expected {wanted!r} in:\n{printed[seen:]}"
+                seen = found
+            elif line.startswith("# expect-not:"):
+                unwanted = line.removeprefix("# expect-not:").strip()
+                assert unwanted not in last_line_output, (
+                    f"{where}: did not expect {unwanted!r} in:\n{last_line_output}"
+                )
+            elif line.strip() and not line.startswith("#"):
+                before = len(printed)
+                assert await session.play([line]) == [], where
+                last_line_output = out.getvalue()[before:]
+
+
+def test_the_real_cli_plays_the_enforce_scenario(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+        "PRACTICEBOT_CONFIG": str(tmp_path / "none.toml"),
+    }
+    env.pop("PRACTICEBOT_SECRET_KEY", None)  # the console makes a key for its session
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "console", "--script", str(SCENARIOS_BY_NAME["enforce"])],
+        cwd=tmp_path,
+        env={**env, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "[group] (message 1 removed)" in done.stdout
+    assert "[moderators] Held post #1 in Practice group by priya" in done.stdout
+    assert "Doreen" not in done.stdout.split("[moderators]", 1)[1].split("\n", 1)[0]
+
+
+SCENARIOS_BY_NAME = {s.stem: s for s in SCENARIOS}
