@@ -1,0 +1,65 @@
+"""A breach in a Telegram group: removed, a card for the moderators, Restore pressed, reposted."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.telegram import updates as u
+from tests.telegram.fake_api import FakeBotAPI
+from tests.telegram.scenario import cards, labels, press, telegram_bot, until
+
+BREACH = "visited Doreen Pike at 14 Elm Road today, NHS 943 476 5919, she's refusing meds"
+GROUP_ID = int(u.GROUP["id"])
+MODS_ID = int(u.MODS["id"])
+ALICE_ID = int(u.ALICE["id"])
+
+
+def deleted(fake: FakeBotAPI) -> list[int]:
+    return [int(p["message_id"]) for p in fake.called("deleteMessage") if p.get("_ok")]
+
+
+async def test_breach_removed_reviewed_and_restored(fake: FakeBotAPI, tmp_path: Path) -> None:
+    fake.admins_who_can_delete.add(GROUP_ID)
+    fake.dm_opened.add(ALICE_ID)
+    async with telegram_bot(
+        fake, tmp_path, features=("handlers.admin", "handlers.moderation")
+    ) as _:
+        fake.push(u.posted(BREACH, message_id=555))
+        await until(lambda: deleted(fake) == [555])
+        await until(lambda: len(cards(fake, MODS_ID)) == 1)
+        [card] = cards(fake, MODS_ID)
+        assert "Doreen Pike" not in card["text"]  # the moderators see a redacted preview
+        assert "Restore" in labels(card)
+        # the author is told privately why, by DM
+        await until(lambda: len(fake.sent_to(ALICE_ID)) == 1)
+        assert "Doreen Pike" not in " ".join(fake.sent_to(GROUP_ID))
+
+        answered = len(fake.answered_queries)
+        press(fake, card, labels(card).index("Restore"), u.MOD)
+        await until(lambda: any(BREACH in text for text in fake.sent_to(GROUP_ID)))
+        [repost] = [t for t in fake.sent_to(GROUP_ID) if BREACH in t]
+        assert repost.startswith("alice_ng")  # reposted by the bot, naming the author
+        # the card is edited in place to show the decision, and the tap was answered
+        await until(
+            lambda: any(
+                int(p["message_id"]) == card["message_id"] for p in fake.called("editMessageText")
+            )
+        )
+        assert len(fake.answered_queries) == answered + 1
+
+
+async def test_without_the_right_to_delete_the_core_falls_back(
+    fake: FakeBotAPI, tmp_path: Path
+) -> None:
+    fake.dm_opened.add(ALICE_ID)  # the bot is a plain member of the group: no admin rights
+    async with telegram_bot(
+        fake, tmp_path, features=("handlers.admin", "handlers.moderation")
+    ) as _:
+        fake.push(u.posted(BREACH, message_id=556))
+        await until(lambda: len(cards(fake, MODS_ID)) == 1)
+        await until(lambda: len(fake.sent_to(ALICE_ID)) == 1)
+    assert deleted(fake) == []
+    [card] = cards(fake, MODS_ID)
+    assert "Doreen Pike" not in card["text"] and "STILL VISIBLE" in card["text"]
+    [notice] = fake.sent_to(ALICE_ID)
+    assert "please delete it" in notice and "Doreen Pike" not in notice
