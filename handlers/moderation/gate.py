@@ -81,18 +81,28 @@ class ModerationGate:
                 assert settled is not None
                 await self._update_card(ctx, settled)
             return True
-        # Still identifying: the hold stays open with the new text; no second card.
+        # Still identifying: the hold stays open with the new text; no second card. A removed post
+        # is gone already, and a post the bot could not remove will not become removable.
+        redacted = redact(event.screened_text, findings)
         await self._held.replace_content(
             open_hold.id,
             types=_types(findings),
-            preview=redact(event.screened_text, findings),
+            preview=redacted,
             original=self._encrypt(ctx, event.screened_text, open_hold.mode),
             at=ctx.clock.now(),
         )
-        if open_hold.mode == "enforce":
-            await self._remove(ctx, event)
         refreshed = await self._held.get(open_hold.id)
         assert refreshed is not None
+        if refreshed.mode == "enforce" and not refreshed.removed:
+            await ctx.act(
+                PrivateNotice(
+                    user=event.user,
+                    text="Your edit still identifies a person. "
+                    + author_notice(refreshed, findings, redacted),
+                    context=event.chat,
+                    prefer=PrivateVia.DM,
+                )
+            )
         await self._update_card(
             ctx, refreshed, note="The author edited the post; it still identifies a person."
         )

@@ -202,6 +202,8 @@ async def test_editing_a_held_post_updates_its_card_instead_of_a_new_one(store: 
         await bot.say(still)
         assert len([a for a in bot.cards() if isinstance(a, Send)]) == 1
         assert "still identifies" in bot.cards()[-1].text
+        assert bot.notices_to(ALICE)[-1].startswith("Your edit still identifies a person.")
+        assert bot.deleted() == []
         assert "Preview: visited [PERSON] today" in bot.cards()[-1].text
         fixed = edit_of(first, "visited Mrs A today")
         await bot.say(fixed)
@@ -257,6 +259,17 @@ async def test_mode_off_and_the_moderators_room_are_not_screened(bot: Bot) -> No
     assert "Mode for Practice group is now off" in bot.cards()[-1].text
     await bot.say(post(BREACH))
     assert bot.deleted() == []
+
+
+async def test_sensitivity_per_group_changes_what_is_held(bot: Bot) -> None:
+    await bot.say(post("ring 07700 900123 after six"))
+    assert len(bot.deleted()) == 1
+    await bot.say(post("/sensitivity low", user=MOD, chat=MODS))
+    assert "Sensitivity for Practice group is now low" in bot.cards()[-1].text
+    await bot.say(post("ring 07700 900123 after six"))
+    assert len(bot.deleted()) == 1
+    await bot.say(post("/sensitivity extreme", user=MOD, chat=MODS))
+    assert "needs one of low, normal, high" in bot.notices_to(MOD)[-1]
 
 
 async def test_mode_names_the_group_when_there_are_several(bot: Bot) -> None:
