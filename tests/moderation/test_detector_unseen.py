@@ -13,6 +13,21 @@ from handlers.moderation.detector import Detector
 DETECTOR = Detector()
 
 BREACHES = [
+    "Gran (Pauline) has asked to be assessed as a special guardian.",
+    "Spoke with Hollie's health visitor — the baby isn't gaining weight.",
+    "Tyrese's youth worker thinks he's being groomed by an older lad.",
+    "The Kaur twins at Highfield Infants have both got head lice again and mum is overwhelmed.",
+    "Any news on Mr Barzani's asylum claim? He's sleeping rough again.",
+    "Lorenzo, 82, lives alone above the chip shop and won't have carers.",
+    "Mrs P (Phyllis) keeps ringing 999 at night.",
+    "Agnes is refusing to go back to hospital for her bloods.",
+    "New referral: Darren Whitlock, 44, learning disability, mum just died.",
+    "Her brother's landline is 028 9018 0456.",
+    "dob: 23-04-1969 - hep C, needs a GP",
+    "She lives at Flat 2b, 31 Kingsley Road with her two kids.",
+    "Safeguarding: case ref 2025-SG-00412, police have been informed.",
+    "NHS 999 123 4561 — pharmacy have given the wrong blister pack.",
+    "SW11 4PH is the foster carers' postcode, please don't share it with mum.",
     "Can someone on the north team check on Mrs Feeney? Her carers say she's confused.",
     "Samir's stepdad has been sending threatening texts to the school.",
     "Updated NHS number for the referral: 401 023 2137 (the old one was her sister's).",
@@ -224,6 +239,21 @@ BREACHES = [
 ]
 
 SAFE = [
+    "Gran's recipe for Victoria sponge is in the staff room 😋",
+    "Health visitors in our area are under huge pressure.",
+    "Youth workers are doing amazing things with so little funding.",
+    "Highfield Infants are hosting the early help hub on Tuesdays.",
+    "Any news on the asylum dispersal contract? The council haven't said.",
+    "The chip shop opposite the office does a great lunch deal.",
+    "Mrs P is a really common way to refer to clients in case notes, is that OK?",
+    "Agnes from the safeguarding board is doing a talk on self-neglect.",
+    "New referrals are up 20% this month.",
+    "Our team landline is 028 9018 0000.",
+    "The DoLS backlog is now 1,200 cases.",
+    "Kingsley Road office is closed on Friday for the fire alarm test.",
+    "Case ref format is changing from April, see the intranet.",
+    "NHS 111 is getting a lot of calls from our older residents.",
+    "SW11 is where our new hub will be.",
     "Can someone on the north team check the rota for next week?",
     "Samir's presentation on contextual safeguarding was brilliant.",
     "NHS numbers are now mandatory on all referral forms from April.",

@@ -42,7 +42,7 @@ COLLEAGUE = re.compile(
     r"co-present\w*|presenting|presentation|training|refresher|session|desk|coffee|slides|covering|"
     r"allocations|instead|dm (?:her|him|me)|manager|colleague|asye|nqsw|team meeting|kindly|"
     r"practice educator|lunch|cake|joint visit|shadow\w*|recommend\w*|book club|novel|author|"
-    r"leaving do|leaving party|awareness (?:day|week|month)|retire\w*|(?:the|our|my|your)\s+(?:[\w-]+\s+){0,2}team|passed (?:her|his|their)|minutes|agenda|send round|sent round|from the (?:library|council|office|hub|cqc|ccg|icb|trust|university|college|charity|agency|dwp)|campaign|ask|check with|speak to|cc|ping|leaving card|retirement party|our team|the team|interview)\b|(?:^|\s)@\w)"
+    r"leaving do|leaving party|awareness (?:day|week|month)|retire\w*|staff ?room|(?:the|our|my|your)\s+(?:[\w-]+\s+){0,2}team|passed (?:her|his|their)|minutes|agenda|send round|sent round|from the (?:library|council|office|hub|cqc|ccg|icb|trust|university|college|charity|agency|dwp)|campaign|ask|check with|speak to|cc|ping|leaving card|retirement party|our team|the team|interview)\b|(?:^|\s)@\w)"
 )
 
 # Someone talked about rather than to.

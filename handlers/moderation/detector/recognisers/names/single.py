@@ -18,6 +18,7 @@ from handlers.moderation.detector.recognisers.names.words import (
     FAMILY_BEFORE,
     FAMILY_WORDS,
     HOME_VISIT_BEFORE,
+    IN_BRACKETS,
     MODALS,
     MONTH_BEFORE,
     MONTH_USE,
@@ -102,6 +103,9 @@ def single(doc: Document, tokens: list[Token], index: int, care_post: bool) -> H
             0.9,
             "name with their family or care",
         )
+    if IN_BRACKETS.search(before) and after.lstrip().startswith(")") and capital and known:
+        # "Mrs P (Phyllis)", "Gran (Pauline)": the real name, given in brackets.
+        return Hit("PERSON", token.start, token.start + len(word), 0.8, "a name given in brackets")
     if CALLED_BEFORE.search(before) and capital:
         return Hit(
             "PERSON",

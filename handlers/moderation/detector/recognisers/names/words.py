@@ -71,7 +71,7 @@ NICKNAME_PREFIX = frozenset(
     {"big", "little", "old", "young", "auntie", "aunty", "uncle", "nana", "nanna", "grandad"}
 )
 FAMILY_AFTER = re.compile(
-    rf"^(?:\s+and\s+(?:his|her|their)\s+(?:{FAMILY})\b|'s\s+(?:{FAMILY}|foster|care plan|placement|social worker|gp|nhs|key ?worker|carers?|school|room|"
+    rf"^(?:\s+and\s+(?:his|her|their)\s+(?:{FAMILY})\b|'s\s+(?:{FAMILY}|foster|care plan|placement|(?:[\w-]+\s+)?worker|health visitor|teacher|probation officer|care coordinator|gp|nhs|key ?worker|carers?|school|room|"
     r"meds|medication|house|flat|home|benefits|case|file|review|needs|behaviour)\b)",
     re.IGNORECASE,
 )
@@ -102,6 +102,7 @@ EVENT_AFTER = re.compile(
     r"died|passed away|admitted|sectioned|arrested|detained|discharged|overdosed|excluded|evicted|"
     r"taken into care|placed|rehoused|assaulted|attacked|hospitali[sz]ed)\b"
 )
+IN_BRACKETS = re.compile(r"\(\s*(?:actually\s+|real name\s+)?$", re.IGNORECASE)
 AGE_AFTER = re.compile(
     r"(?:\s+(?:is|was|turned|turns)|,)\s+(?:aged\s+)?\d{1,3}\b(?!\s*(?:%|mins?|minutes|hours|days|weeks|months|years?|yrs|am|pm|:))"
 )
