@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 from bot.actions import PrivateNotice, PrivateVia, Send
 from bot.config import ChatRole
 from bot.context import Context
@@ -14,9 +12,11 @@ from handlers.moderation.cards import BUTTON_PREFIX, REMINDER, decision_line, wh
 from handlers.moderation.gate import update_card
 from handlers.moderation.records import HeldPost, HeldPosts
 
-log = logging.getLogger(__name__)
-
 DECISION_ACTIONS = ("restore", "keep", "remind")
+CANNOT_DECRYPT = (
+    "I cannot decrypt that post: PRACTICEBOT_SECRET_KEY has changed since it was held. "
+    "Nothing was changed."
+)
 
 
 async def press(event: ButtonPressed, ctx: Context) -> None:
@@ -39,6 +39,14 @@ async def press(event: ButtonPressed, ctx: Context) -> None:
 async def _decide(
     event: ButtonPressed, ctx: Context, held: HeldPosts, post: HeldPost, action: str
 ) -> None:
+    original = None
+    if action == "restore" and post.removed and post.decision is None:
+        # Read the original before deciding: a restore that cannot repost must not be recorded.
+        try:
+            original = ctx.crypto.decrypt(post.original) if post.original is not None else None
+        except DecryptionFailed:
+            await reply(ctx, event, CANNOT_DECRYPT, private=True)
+            return
     if not await held.decide(post.id, action, event.user.name, ctx.clock.now()):
         current = await held.get(post.id)
         assert current is not None and current.decided_at is not None
@@ -52,18 +60,14 @@ async def _decide(
         return
     decided = await held.get(post.id)
     assert decided is not None
-    if action == "restore" and decided.removed:
-        await _restore(ctx, decided)
+    if original is not None:
+        await _restore(ctx, decided, original)
     if action == "remind":
         await ctx.act(PrivateNotice(user=_author(decided), text=REMINDER, prefer=PrivateVia.DM))
     await update_card(ctx, decided)
 
 
-async def _restore(ctx: Context, post: HeldPost) -> None:
-    if post.original is None:
-        log.warning("restore without an original", extra={"held_post": post.id})
-        return
-    text = ctx.crypto.decrypt(post.original)
+async def _restore(ctx: Context, post: HeldPost, text: str) -> None:
     group = Chat(post.platform, post.chat_id, ChatKind.GROUP, post.chat_title)
     await ctx.act(
         Send(
@@ -99,9 +103,7 @@ async def _show_original(
     try:
         text = ctx.crypto.decrypt(post.original)
     except DecryptionFailed:
-        await reply(
-            ctx, event, "I cannot decrypt that post: the secret key has changed.", private=True
-        )
+        await reply(ctx, event, CANNOT_DECRYPT, private=True)
         return
     await held.log(post.id, "show_original", event.user.name, ctx.clock.now())
     await ctx.act(

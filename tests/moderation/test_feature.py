@@ -13,6 +13,7 @@ from bot.actions import Button, Delete, PrivateNotice, Send, Update
 from bot.app import App
 from bot.clock import ManualClock
 from bot.config import ChatRole
+from bot.crypto import Crypto
 from bot.errors import ActionNotPermitted, ConfigError
 from bot.events import ButtonPressed, Chat, MessageEdited, MessagePosted, User
 from bot.store import Store
@@ -359,3 +360,12 @@ def edit_of(event: MessagePosted, text: str) -> MessageEdited:
         text=text,
         thread_id=event.thread_id,
     )
+
+
+async def test_restore_with_a_changed_key_decides_nothing(bot: Bot) -> None:
+    await bot.say(post(BREACH))
+    bot.app.ctx.crypto_key = Crypto("another-secret-key-entirely")
+    await bot.press(bot.button("Restore"))
+    assert "PRACTICEBOT_SECRET_KEY has changed" in bot.notices_to(MOD)[-1]
+    assert len(await HeldPosts(bot.app.ctx.store).undecided(PLATFORM)) == 1
+    assert not [a for a in bot.adapter.actions if isinstance(a, Send) and a.chat == GROUP]
