@@ -71,7 +71,7 @@ NICKNAME_PREFIX = frozenset(
     {"big", "little", "old", "young", "auntie", "aunty", "uncle", "nana", "nanna", "grandad"}
 )
 FAMILY_AFTER = re.compile(
-    rf"^(?:\s+and\s+(?:his|her|their)\s+(?:{FAMILY})\b|'s\s+(?:{FAMILY}|foster|care plan|placement|(?:[\w-]+\s+)?worker|health visitor|teacher|probation officer|care coordinator|gp|nhs|key ?worker|carers?|school|room|"
+    rf"^(?:\s+and\s+(?:his|her|their)\s+(?:{FAMILY})\b|'s\s+(?:{FAMILY}|foster|care plan|placement|(?:[\w-]+\s+)?worker|deputy|attorney|lpa|advocate|solicitor|appointee|guardian|wheelchair|money|finances|bank|health visitor|teacher|probation officer|care coordinator|gp|nhs|key ?worker|carers?|school|room|"
     r"meds|medication|house|flat|home|benefits|case|file|review|needs|behaviour)\b)",
     re.IGNORECASE,
 )
@@ -83,7 +83,7 @@ VISIT_BEFORE = re.compile(
     r"check on|text|texted|ring|rang|phone|phoned|call|called|met|meeting with|spoke to|spoke with|"
     r"speaking to|speaking with|talked to|talked with|talking to|went to see|go and see|sat with|"
     r"pop in on|pop round to|drop in on|dropped in on|check in on|chatted to|chatted with|emailed|"
-    r"messaged|wrote to|told|tell|asked|help|helping|chat with|a chat with|went back to|go back to|went with|going with|"
+    r"messaged|wrote to|told|tell|asked|visit to|visits to|help|helping|chat with|a chat with|went back to|go back to|went with|going with|"
     r"spent(?:\s+\w+){0,3}\s+with|update on|news on|worried about|concerned about|concerns about|"
     r"worry about|took|drove|picked up|collected|accompanied|escorted|helped|brought|assessed|admitted|discharged|"
     r"placed|referred|supporting|support|working with|worked with|for)\s*$",
@@ -118,7 +118,8 @@ ACTS_AFTER = re.compile(
     r"|\s+(?:is|was|has|had|keeps|kept|told|tells|said|says|refused|refuses|refusing|won't|wouldn't|"
     r"can't|cannot|hasn't|isn't|wasn't|wants|wanted|needs|needed|went|goes|moved|moves|lives|lived|"
     r"relapsed|died|fell|started|stopped|seems|got|gets|came|doesn't|didn't|loves|hates|asked|rang|"
-    r"phoned|called|screamed|hit|attacked|left|stayed|stays|disclosed|absconded|missed|took|takes)\b"
+    r"phoned|called|screamed|hit|attacked|left|stayed|stays|disclosed|absconded|missed|took|takes|"
+    r"arrived|ran away|turned up|is staying|is living|won't|will not|shouted|cried|collapsed)\b"
     r"|\s+and\s+[A-Z]\w+|,\s+the\b|\s*\(the\b|,\s*(?:aged\s+)?\d{1,3}\s*,|\s*\(\d{1,2}\))",
 )
 MONTH_USE = re.compile(r"^\s+(?:\d|19|20)|^\s+(?:the\s+)?\d")
