@@ -5,8 +5,12 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
+import pytest
+from sqlalchemy import delete, update
+from sqlalchemy.exc import DBAPIError
+
 from bot.store import Store
-from handlers.moderation.records import HeldPost, HeldPosts
+from handlers.moderation.records import AuditEntry, HeldPost, HeldPosts
 
 T0 = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 
@@ -95,3 +99,16 @@ async def test_an_edit_replaces_the_held_content_and_is_audited(store: Store) ->
         b"new",
     )
     assert [e.action for e in await posts.audit_trail(post.id)] == ["held", "edited"]
+
+
+async def test_the_audit_log_refuses_changes_and_deletions(store: Store) -> None:
+    posts = HeldPosts(store)
+    post = await posts.add(held(), actor="detector")
+    for statement in (
+        update(AuditEntry).where(AuditEntry.held_post_id == post.id).values(actor="someone else"),
+        delete(AuditEntry).where(AuditEntry.held_post_id == post.id),
+    ):
+        with pytest.raises(DBAPIError, match="append-only"):
+            async with store.session() as s:
+                await s.execute(statement)
+    assert [(e.action, e.actor) for e in await posts.audit_trail(post.id)] == [("held", "detector")]

@@ -63,8 +63,28 @@ def upgrade() -> None:
         sa.Column("at", UTCDateTime(), nullable=False),
     )
     op.create_index("ix_moderation_audit_held_post_id", "moderation_audit", ["held_post_id"])
+    # Append-only in the database itself, not only by convention in the code.
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(
+            "CREATE FUNCTION moderation_audit_append_only() RETURNS trigger AS $$ BEGIN "
+            "RAISE EXCEPTION 'the moderation audit log is append-only'; END; $$ LANGUAGE plpgsql"
+        )
+        op.execute(
+            "CREATE TRIGGER moderation_audit_append_only BEFORE UPDATE OR DELETE ON "
+            "moderation_audit FOR EACH ROW EXECUTE FUNCTION moderation_audit_append_only()"
+        )
+    else:
+        for event in ("UPDATE", "DELETE"):
+            op.execute(
+                f"CREATE TRIGGER moderation_audit_no_{event.lower()} BEFORE {event} ON "
+                "moderation_audit BEGIN SELECT RAISE(ABORT, "
+                "'the moderation audit log is append-only'); END"
+            )
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP TRIGGER IF EXISTS moderation_audit_append_only ON moderation_audit")
+        op.execute("DROP FUNCTION IF EXISTS moderation_audit_append_only()")
     op.drop_table("moderation_audit")
     op.drop_table("moderation_held_posts")
