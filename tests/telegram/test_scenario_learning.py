@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,6 +16,14 @@ from tests.telegram.scenario import cards, labels, press, telegram_bot, until
 
 ALICE_ID = int(u.ALICE["id"])
 ALICE_DM = u.private_chat(u.ALICE)
+
+
+def cards_shown(fake: FakeBotAPI, chat_id: int, count: int) -> Callable[[], bool]:
+    return lambda: len(cards(fake, chat_id)) == count
+
+
+def told(fake: FakeBotAPI, chat_id: int, words: str) -> Callable[[], bool]:
+    return lambda: any(words in text for text in fake.sent_to(chat_id))
 
 
 def said(fake: FakeBotAPI, words: str) -> bool:
@@ -60,8 +70,10 @@ async def test_task_delivered_and_answered_by_button(fake: FakeBotAPI, tmp_path:
 async def test_429_storm_during_a_bulk_delivery_loses_nothing(
     fake: FakeBotAPI, tmp_path: Path
 ) -> None:
-    learners = [{"id": 8000 + i, "is_bot": False, "first_name": f"L{i}"} for i in range(12)]
-    fake.dm_opened.update(int(str(learner["id"])) for learner in learners)
+    learners: list[dict[str, Any]] = [
+        {"id": 8000 + i, "is_bot": False, "first_name": f"L{i}"} for i in range(12)
+    ]
+    fake.dm_opened.update(int(learner["id"]) for learner in learners)
     clock = ManualClock(datetime(2026, 3, 26, 8, 0, tzinfo=UTC))
     async with telegram_bot(
         fake,
@@ -71,15 +83,13 @@ async def test_429_storm_during_a_bulk_delivery_loses_nothing(
         bot={"timezone": "Europe/London"},
     ) as (app, _):
         for learner in learners:  # each enrols from their phone: /learn, Join, Use these
-            chat_id = int(str(learner["id"]))
+            chat_id = int(learner["id"])
             fake.push(u.posted("/learn", chat=u.private_chat(learner), user=learner))
-            await until(lambda chat_id=chat_id: len(cards(fake, chat_id)) == 1)
+            await until(cards_shown(fake, chat_id, 1))
             press(fake, cards(fake, chat_id)[0], 0, learner)
-            await until(lambda chat_id=chat_id: len(cards(fake, chat_id)) == 2)
+            await until(cards_shown(fake, chat_id, 2))
             press(fake, cards(fake, chat_id)[1], 0, learner)
-            await until(
-                lambda chat_id=chat_id: any("first task comes" in t for t in fake.sent_to(chat_id))
-            )
+            await until(told(fake, chat_id, "first task comes"))
         # Delivery time, and Telegram will only take 5 messages a second
         fake.flood["sendMessage"] = (5, 1.0)
         fake.flood_retry_after = 1
@@ -87,12 +97,12 @@ async def test_429_storm_during_a_bulk_delivery_loses_nothing(
         await app.run_jobs_once()
         await until(
             lambda: all(
-                any("Task 1 of" in t for t in fake.sent_to(int(str(learner["id"]))))
+                any("Task 1 of" in t for t in fake.sent_to(int(learner["id"])))
                 for learner in learners
             )
         )
     refused = [c for c in fake.calls if c.method == "sendMessage" and not c.params.get("_ok")]
     assert refused, "no 429 was answered: the storm did not happen"
     for learner in learners:
-        tasks = [t for t in fake.sent_to(int(str(learner["id"]))) if "Task 1 of" in t]
+        tasks = [t for t in fake.sent_to(int(learner["id"])) if "Task 1 of" in t]
         assert len(tasks) == 1  # every learner got the task, and only once

@@ -8,19 +8,24 @@ from typing import Any
 
 from tests.telegram.fake_api import BOT_USER, BOT_USERNAME
 
-GROUP = {"id": -1001234567890, "type": "supergroup", "title": "Practice group"}
-MODS = {"id": -1009876543210, "type": "supergroup", "title": "Moderators"}
-OLD_GROUP = {"id": -4001, "type": "group", "title": "Practice group (old)"}
-FORUM = {"id": -1005555555555, "type": "supergroup", "title": "Forum", "is_forum": True}
-ALICE = {
+GROUP: dict[str, Any] = {"id": -1001234567890, "type": "supergroup", "title": "Practice group"}
+MODS: dict[str, Any] = {"id": -1009876543210, "type": "supergroup", "title": "Moderators"}
+OLD_GROUP: dict[str, Any] = {"id": -4001, "type": "group", "title": "Practice group (old)"}
+FORUM: dict[str, Any] = {
+    "id": -1005555555555,
+    "type": "supergroup",
+    "title": "Forum",
+    "is_forum": True,
+}
+ALICE: dict[str, Any] = {
     "id": 1111,
     "is_bot": False,
     "first_name": "Alice",
     "last_name": "Ng",
     "username": "alice_ng",
 }
-BOB = {"id": 2222, "is_bot": False, "first_name": "Bob"}
-MOD = {"id": 3333, "is_bot": False, "first_name": "Mo", "username": "mod_mo"}
+BOB: dict[str, Any] = {"id": 2222, "is_bot": False, "first_name": "Bob"}
+MOD: dict[str, Any] = {"id": 3333, "is_bot": False, "first_name": "Mo", "username": "mod_mo"}
 
 _message_ids = itertools.count(100)
 
