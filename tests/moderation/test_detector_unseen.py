@@ -13,6 +13,18 @@ from handlers.moderation.detector import Detector
 DETECTOR = Detector()
 
 BREACHES = [
+    "the 88 year old in kelby moor who used to run the post office has had a stroke",
+    "Only wheelchair user on the Parkside estate, aged 34, has been stuck inside for a week.",
+    "The Sikh gentleman at Willow Bank, 91, who was a bus conductor, keeps asking for his wife.",
+    "The foster family in Lower Dunsfold with six adopted kids have asked for a break.",
+    "pls check nhs 4010232137 for me",
+    "NINO is ab123456c btw",
+    "dob 1/2/33 lives alone no family",
+    "tel 0113 4960123 (his sister)",
+    "flat 7 rowan court - she's been hoarding again",
+    "the girl at Hillcrest Primary whose dad died in the Afghanistan crash — school want advice",
+    "her postcode is b11 3pl",
+    "mosaic 2231908 please close",
     "Desmond won't open the door to the carers unless they bring him cigarettes.",
     "Any advice on Kirsty? She's 17, pregnant and sofa surfing.",
     "Collected Amara from school because mum didn't turn up again.",
@@ -259,6 +271,18 @@ BREACHES = [
 ]
 
 SAFE = [
+    "the 88 bus from the hospital is always late",
+    "Only 4 weeks until the CQC inspection, is everyone ready?",
+    "The Sikh chaplaincy at the General is a great resource.",
+    "Foster carer recruitment is down across the county.",
+    "pls check your emails for the rota",
+    "the new NI rates start in april",
+    "dob fields on the form are mandatory now",
+    "tel no. for the hub is 0300 123 0000",
+    "flat rate mileage is changing in April",
+    "Hillcrest Primary is running a parenting course in the autumn.",
+    "postcode lottery for dom care round here",
+    "mosaic upgrade tonight, save your work",
     "Desmond has agreed to chair the practice forum next month.",
     "Any advice on writing a good chronology? Asking for a student.",
     "Collected the new laptops from IT, come and grab yours.",

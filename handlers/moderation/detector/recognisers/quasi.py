@@ -16,12 +16,12 @@ from handlers.moderation.detector.settings import DetectorSettings
 
 _SENTENCE = re.compile(r"[^.!?\n]+")
 _AGE = re.compile(
-    r"\b\d{1,3}-year-old\b|\b\d{1,3} years? old\b|\baged \d{1,3}\b|,\s*\d{1,3}\s*,|"
+    r"\b\d{1,3}[- ]years?[- ]old\b|\baged \d{1,3}\b|,\s*\d{1,3}\s*,|"
     r"\bwho(?:'s| is) \d{2,3}\b|\bturned \d{2,3}\b|\b(?:he|she)'s \d{2,3}\b"
 )
 _PERSON = re.compile(
     r"\b(?:man|woman|lady|gentleman|gent|mum|dad|mother|father|boy|girl|lad|lass|child|kid|baby|"
-    r"teenager|resident|tenant|patient|veteran|widow|widower|couple|twins|brothers|sisters|family|"
+    r"teenager|resident|tenant|user|\d{1,3}[- ]years?[- ]old|patient|veteran|widow|widower|couple|twins|brothers|sisters|family|"
     r"carers?|driver|gp|magistrate|vicar|teacher|head|owner|pensioner|\d{1,3}-year-old|son|daughter|"
     r"wife|husband|nurse|priest|imam|rabbi|councillor|footballer|farmer|shopkeeper|landlord|publican|"
     r"mayor|headteacher|headmistress|headmaster|postman|postwoman|caretaker|butcher|baker|doctor|"
@@ -38,7 +38,7 @@ _RARE = re.compile(
     r"\b(?:somali|eritrean|syrian|afghan|sudanese|kurdish|vietnamese|polish|romanian|irish traveller|"
     r"traveller|gypsy|roma|deaf|blind|bsl|amputat\w*|tracheostomy|cochlear|pregnant|mnd|locked-in|"
     r"prader-willi|huntington's|stroke|veteran|vicar|priest|imam|magistrate|mayor|headteacher|"
-    r"headmistress|headmaster|twins|triplets|famous|celebrity|well-known|tortoise|parrot|crash|fire|"
+    r"headmistress|headmaster|twins|triplets|adopted|famous|celebrity|well-known|tortoise|parrot|crash|fire|"
     r"murder\w*|trial|court case)\b"
 )
 # Details that narrow things down only together with an exact age.
@@ -49,6 +49,8 @@ _NAMED = r"(?:[A-Z][a-z'-]+|St|Ward \d+)(?:\s+(?:[A-Z][a-z'-]+|St|Mary))*"
 _PLACE = re.compile(
     rf"\b(?:in|at|on|from|near|of|outside|behind|opposite|by)\s+(?:the\s+)?({_NAMED})(?:\s+(estate|site|hostel|ward|unit|home|flats|close))?"
 )
+# Typed without capitals: "in kelby moor". Only words too rare to be anything but a place name.
+_LOWER_PLACE = re.compile(r"\b(?:in|at|from|near)\s+([a-z][a-z'-]+(?:\s+[a-z][a-z'-]+)?)")
 _NUMBERED_PLACE = re.compile(
     r"\b(?:ward|bed|room|bay|flat|cell)\s+\d{1,3}\b|"
     r"\b(?:in|on|at|from) (?:the|our|a|this) (?:village|hamlet|island|estate|cul-de-sac|tower block)\b",
@@ -57,7 +59,7 @@ _NUMBERED_PLACE = re.compile(
 _INSTITUTION = frozenset(
     "primary academy school college lodge house court view ward unit home hostel estate site manor hall "
     "gardens farm mill st high grammar comprehensive infants juniors nursery surgery church chapel mosque "
-    "temple centre club pub inn arms".split()
+    "temple centre club pub inn arms bank grange towers heights croft fold lea meadows fields".split()
 )
 _WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
 
@@ -71,6 +73,10 @@ def _small_place(match: re.Match[str]) -> bool:
     return any(zipf(word) < 3.0 for word in words if word.isalpha())
 
 
+def _rare_words(phrase: str) -> bool:
+    return any(zipf(word) < 2.5 for word in phrase.split() if word.isalpha() and len(word) > 3)
+
+
 class QuasiRecogniser:
     name = "quasi"
 
@@ -82,6 +88,7 @@ class QuasiRecogniser:
             if person is None:
                 continue
             places = [m for m in _PLACE.finditer(text) if _small_place(m)]
+            places += [m for m in _LOWER_PLACE.finditer(lower) if _rare_words(m.group(1))]
             places += list(_NUMBERED_PLACE.finditer(text))
             if not places:
                 continue
