@@ -13,6 +13,18 @@ from handlers.moderation.detector import Detector
 DETECTOR = Detector()
 
 BREACHES = [
+    "Does anyone know the 59-year-old Polish chef at the Crown in Wickham Market? He's been found sleeping in his car.",
+    "The paralympian from Hambledon who lost both legs in Afghanistan is asking about direct payments.",
+    "That lovely old couple who run the allotments at Fairmead — he's been diagnosed with dementia.",
+    "The youngest of the three Ahmadi boys at St Cuthbert's has been excluded.",
+    "The only female resident at Larchmont, she's 67, is being harassed by the men.",
+    "Client's date of birth: 29 February 1944.",
+    "Birthday 14.08.1956 so she's eligible for pension credit.",
+    "D.O.B 1937, June 2nd — confirm with the GP.",
+    "EMIS number 7712093 — GP asked us to reference it.",
+    "Police ref CRI/24/007731 for the assault on her.",
+    "Family court case number BV23P01134.",
+    "Carefirst no: 442019 (wife) and 442020 (husband).",
     "the 88 year old in kelby moor who used to run the post office has had a stroke",
     "Only wheelchair user on the Parkside estate, aged 34, has been stuck inside for a week.",
     "The Sikh gentleman at Willow Bank, 91, who was a bus conductor, keeps asking for his wife.",
@@ -271,6 +283,18 @@ BREACHES = [
 ]
 
 SAFE = [
+    "The Crown in Wickham Market is doing Sunday lunch for the team social.",
+    "Paralympics coverage was brilliant this year, so inspiring.",
+    "Does anyone know if the allotment scheme is still running for carers?",
+    "St Cuthbert's have a new SENCO who is really good.",
+    "Larchmont is recruiting night staff, pass it on.",
+    "The Care Act came into force on 1 April 2015.",
+    "Training on 14.08.2025 is fully booked.",
+    "June 2nd is the deadline for portfolio submissions.",
+    "EMIS and SystmOne don't talk to each other, it's a nightmare.",
+    "Police liaison meeting is moved to Thursday.",
+    "Family court backlog is now 50 weeks in some areas.",
+    "CareFirst is being switched off in 2026.",
     "the 88 bus from the hospital is always late",
     "Only 4 weeks until the CQC inspection, is everyone ready?",
     "The Sikh chaplaincy at the General is a great resource.",

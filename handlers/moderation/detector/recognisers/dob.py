@@ -26,6 +26,7 @@ _DATE = re.compile(
     rf"|(?:the\s+)?(?P<d3>{_DAY})(?:\s+of)?\s+(?P<m3>{_MONTHS}),?\s+'?(?P<y3>\d{{4}}|\d{{2}})"
     rf"|(?P<m4>{_MONTHS})\s+(?P<d4>{_DAY}),?\s+'?(?P<y4>\d{{4}}|\d{{2}})"
     r"|(?P<d5>[0-3]?\d) (?P<m5>[01]?\d) (?P<y5>(?:19|20)\d{2})"
+    rf"|(?P<y6>(?:19|20)\d{{2}}),?\s+(?P<m6>{_MONTHS})\s+(?P<d6>{_DAY})"
     r")(?![\w/-]|\.\d)",
     re.IGNORECASE,
 )
@@ -62,7 +63,7 @@ class DateOfBirthRecogniser:
         this_year = dt.date.today().year
         for match in _DATE.finditer(doc.text):
             parts = match.groupdict()
-            for key in "12345":
+            for key in "123456":
                 if parts[f"y{key}"]:
                     day_raw, month_raw, year_raw = (
                         parts[f"d{key}"],

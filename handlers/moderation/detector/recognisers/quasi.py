@@ -21,7 +21,7 @@ _AGE = re.compile(
 )
 _PERSON = re.compile(
     r"\b(?:man|woman|lady|gentleman|gent|mum|dad|mother|father|boy|girl|lad|lass|child|kid|baby|"
-    r"teenager|resident|tenant|user|\d{1,3}[- ]years?[- ]old|patient|veteran|widow|widower|couple|twins|brothers|sisters|family|"
+    r"teenager|resident|tenant|user|paralympian|olympian|athlete|boxer|player|star|\d{1,3}[- ]years?[- ]old|patient|veteran|widow|widower|couple|twins|brothers|sisters|family|"
     r"carers?|driver|gp|magistrate|vicar|teacher|head|owner|pensioner|\d{1,3}-year-old|son|daughter|"
     r"wife|husband|nurse|priest|imam|rabbi|councillor|footballer|farmer|shopkeeper|landlord|publican|"
     r"mayor|headteacher|headmistress|headmaster|postman|postwoman|caretaker|butcher|baker|doctor|"
@@ -31,7 +31,7 @@ _PERSON = re.compile(
 _RARE = re.compile(
     r"\bonly\b(?:\s+[\w-]+){0,3}?\s+(?:resident|person|man|woman|lady|boy|girl|child|family|user|patient|"
     r"tenant|one|speaker|pupil|student|member|client|wheelchair|deaf|black|muslim|jewish|sikh)s?\b|"
-    r"\bthe one (?:who|with|that)\b|\bwho (?:sells|owns|works at|drives|used to|plays|sings|preaches)\b|\bin the (?:paper|papers|news|gazette|local news)\b|"
+    r"\bthe one (?:who|with|that)\b|\bwho (?:sells?|owns?|runs?|works at|drives?|used to|plays?|sings?|preaches)\b|\blost (?:both|a|an|one) (?:\w+ )?(?:legs?|arms?|eyes?)\b|\b(?:para)?olympian\b|\bin the (?:paper|papers|news|gazette|local news)\b|"
     r"\bon the (?:local )?(?:news|telly|tv|radio)\b|\bgazette\b|\bformer\b|\bretired\b|\bwho runs\b|"
     r"\bruns the\b|\b(?:above|next to|opposite|behind|over) the\b|\bmet the\b|\bturned \d+|"
     r"\blost (?:his|her|their) (?:leg|arm|legs|arms|sight|hearing|eye)|-speaking\b|"

@@ -29,6 +29,7 @@ from handlers.moderation.detector.recognisers.names.words import (
     PSEUDONYM_BEFORE,
     REFERRED_AFTER,
     ROLES,
+    THE_BEFORE,
     THE_FAMILY,
     VISIT_BEFORE,
     WORKER_AFTER,
@@ -85,7 +86,7 @@ def single(doc: Document, tokens: list[Token], index: int, care_post: bool) -> H
     visited = bool(VISIT_BEFORE.search(before))
     # A visit is itself the care context the policy names ("visited doreen today").
     home_visit = bool(HOME_VISIT_BEFORE.search(before))
-    if THE_FAMILY.match(after) and before.lower().endswith("the ") and capital:
+    if THE_FAMILY.match(after) and THE_BEFORE.search(before.lower()) and capital:
         return Hit("PERSON", token.start, token.start + len(word), 0.85, "a family's surname")
     sentence_start, sentence_end = doc.sentence(token.start, token.end)
     sentence = doc.lower[sentence_start:sentence_end]

@@ -39,6 +39,9 @@ ORG_WORDS = frozenset(
 FAMILY_BEFORE = re.compile(
     rf"(?:\b(?:her|his|their|my|your|the|a|our|\w+'s)\s+(?:\w+\s+)?|^\s*)(?:{FAMILY})\s*,?\s*$"
 )
+THE_BEFORE = re.compile(
+    r"\bthe\s+(?:[a-z]+\s+)?$"
+)  # "the Adeyemi children", "the three Ahmadi boys"
 THE_FAMILY = re.compile(
     r"^\s+(?:family|children|kids|twins|boys|girls|household|brothers|sisters)\b"
 )
