@@ -74,8 +74,10 @@ class ConsoleAdapter:
                 dm_chat(action.user.id), action.text, action.buttons, action.attachment
             )
         if isinstance(action, Update):
-            if action.message_id in self.shown:
+            if action.buttons:
                 self.shown[action.message_id] = Shown(action.chat.id, action.buttons)
+            else:
+                self.shown.pop(action.message_id, None)  # nothing left to press on this card
             self._print(
                 action.chat.id, f"(card {action.message_id} updated) {action.text}", action.buttons
             )
