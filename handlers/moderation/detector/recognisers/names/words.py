@@ -43,7 +43,7 @@ THE_BEFORE = re.compile(
     r"\bthe\s+(?:[a-z]+\s+)?$"
 )  # "the Adeyemi children", "the three Ahmadi boys"
 THE_FAMILY = re.compile(
-    r"^\s+(?:family|children|kids|twins|boys|girls|household|brothers|sisters)\b"
+    r"^\s+(?:family|children|kids|twins|boys|girls|household|brothers|sisters|girl|boy|lad|child|baby)\b"
 )
 ROLES = frozenset(
     "director cllr councillor minister secretary prof professor judge sir dame lord baroness rev reverend "
