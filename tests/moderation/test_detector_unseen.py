@@ -13,6 +13,16 @@ from handlers.moderation.detector import Detector
 DETECTOR = Detector()
 
 BREACHES = [
+    "Rehana's in-laws have taken her passport and won't let her leave the house.",
+    "Is anyone still working with the Doyle family? Dad's back from prison.",
+    "Had to call an ambulance for Vernon, his breathing was awful.",
+    "I think Ryan is being exploited — new trainers, new phone, out all night.",
+    "Pearl's carers say she's been shouting at them and refusing her insulin.",
+    "The woman who plays the organ at St Oswald's, in her 70s, has been scammed out of £20k.",
+    "Contact for Mr Hinds: his sister on 020 7946 0871.",
+    "NHS no. 401-023-2137, DOB 12.12.1940 — urgent OT referral.",
+    "Kelly-Ann Price has gone missing from the unit again.",
+    "Yusuf (12) and his sister are young carers for their mum.",
     "Anyone come across Marcus Bell before? He's been referred by the police for hoarding.",
     "Got a call from Phoebe's school, she's been self-harming in the toilets.",
     "Mrs Abara's nephew wants to move into her house to care for her.",
@@ -303,6 +313,16 @@ BREACHES = [
 ]
 
 SAFE = [
+    "In-laws caring for grandchildren: kinship assessment or private fostering?",
+    "Is anyone still working on the hoarding protocol? I'd like to help.",
+    "Had to call the helpdesk three times today, nightmare.",
+    "I think the new exploitation screening tool is much better.",
+    "Pearl from the admin team has made us all brownies 🍫",
+    "The organ at St Oswald's was restored with a community grant.",
+    "Contact the EDT on 0300 123 9999 after 5pm.",
+    "NHS no. and DOB are both required fields on the new form.",
+    "Kelly-Ann from the fostering team is running a recruitment stall.",
+    "Young carers' week is 9-13 June, ideas welcome.",
     "Anyone come across the new DoLS guidance? It's very long.",
     "Got a call from the school nurse team about the new referral pathway.",
     "Mrs A's nephew wants to move into her house to care for her. Capacity issues?",

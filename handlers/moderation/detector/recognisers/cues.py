@@ -23,6 +23,8 @@ CARE = re.compile(
     r"debt|evict\w*|homeless\w*|rough sleeping|home|lives|living|alone|wandering|confused|bruise|"
     r"interpreter|mental health|psychosis|ambulance|a&e|admitted|unit|mobility|wheelchair|hoist|"
     r"care package|package of care|wash\w*|dressing|toilet\w*|incontinen\w*|not answering|"
+    r"exploit\w*|groom\w*|county lines|traffick\w*|abuse\w*|abusive|neglect\w*|assault\w*|"
+    r"domestic|dv|violen\w*|coercive|controlling|"
     r"blue badge|pip|dla|universal credit|esa|attendance allowance|pension credit|appeal|"
     r"sore|pressure sore|rehous\w*|found safe|safe and well|dialysis|chemo\w*|cancer|diabet\w*|"
     r"epilep\w*|parkinson's|ehcp|appointment|dietitian|physio\w*|ot|salt|district nurse|psychiatrist|podiatr\w*|weight|stone|bath|shower|"
