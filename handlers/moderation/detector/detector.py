@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from handlers.moderation.detector.document import Document
 from handlers.moderation.detector.findings import Finding
+from handlers.moderation.detector.lexicon import names, zipf
 from handlers.moderation.detector.recogniser import Hit, Recogniser
 from handlers.moderation.detector.recognisers.address import AddressRecogniser
 from handlers.moderation.detector.recognisers.case_ref import CaseRefRecogniser
@@ -66,6 +67,9 @@ class Detector:
         self.settings = settings or DetectorSettings()
         self.recognisers = list(recognisers) if recognisers is not None else default_recognisers()
         self._allowed = {term.casefold() for term in self.settings.allow_terms}
+        # Load the name lists and word frequencies now, not inside the first post's scan.
+        names()
+        zipf("the")
 
     def scan(self, text: str) -> list[Finding]:
         doc = Document(text)
