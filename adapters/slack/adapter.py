@@ -1,0 +1,160 @@
+"""The Slack adapter: slack-bolt's AsyncApp receives (Socket Mode or HTTP), slack_sdk sends."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from aiohttp import web
+from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack import inbound
+from adapters.slack.errors import translated
+from adapters.slack.outbound import Outbound
+from adapters.slack.pacing import ChannelPacer
+from bot.actions import Action, Result
+from bot.adapter import Capabilities, EventSink
+from bot.events import Event
+
+log = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+
+
+class SlackAdapter:
+    platform = inbound.PLATFORM
+
+    def __init__(
+        self,
+        bot_token: str,
+        *,
+        signing_secret: str | None = None,
+        app_token: str | None = None,
+        admin_token: str | None = None,
+        api_url: str | None = None,
+        port: int = 3000,
+        host: str = "0.0.0.0",
+        pacer: ChannelPacer | None = None,
+    ) -> None:
+        if signing_secret is None and app_token is None:
+            raise ValueError("Slack needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET")
+        base = {"base_url": api_url} if api_url else {}
+        self.client = AsyncWebClient(token=bot_token, **base)
+        admin = AsyncWebClient(token=admin_token, **base) if admin_token else None
+        # Without an admin's user token Slack lets a bot delete only its own messages.
+        self.capabilities = Capabilities(
+            delete_others=admin is not None, ephemeral=True, threads=True, buttons=True, edit=True
+        )
+        self._signing_secret = signing_secret
+        self._app_token = app_token
+        self._port = port
+        self._host = host
+        self._outbound = Outbound(self.client, admin, pacer or ChannelPacer())
+        self._sink: EventSink | None = None
+        self._bot_user_id = ""
+        self._names: dict[str, str] = {}
+        self._runner: web.AppRunner | None = None
+        self._socket: AsyncSocketModeHandler | None = None
+        self.bound_port: int | None = None
+
+    async def start(self, sink: EventSink) -> None:
+        with translated():
+            me = await self.client.auth_test()  # a wrong token fails here, loudly
+        self._bot_user_id = str(me.get("user_id") or "")
+        self._sink = sink
+        bolt = self._bolt(me)
+        if self._app_token is not None:
+            self._socket = AsyncSocketModeHandler(bolt, self._app_token, web_client=self.client)
+            await self._socket.connect_async()
+        else:
+            await self._serve(bolt)
+        log.info(
+            "slack started",
+            extra={"mode": "socket" if self._socket else "http", "port": self.bound_port},
+        )
+
+    def _bolt(self, me: Any) -> AsyncApp:
+        bolt = AsyncApp(
+            client=self.client,
+            # Socket Mode needs no signature: the connection itself is authenticated.
+            signing_secret=self._signing_secret or "",
+            request_verification_enabled=self._signing_secret is not None,
+            # ignoring_self_events (on by default) drops the bot's own posts before any listener.
+        )
+        bolt.event("message")(self._on_message)
+        bolt.event("app_mention")(self._on_message)
+        bolt.command(inbound.SLASH_COMMAND)(self._on_command)
+        bolt.action(re.compile(r"^practicebot:"))(self._on_button)  # our buttons only
+        return bolt
+
+    async def _serve(self, bolt: AsyncApp) -> None:
+        async def events(request: web.Request) -> web.Response:
+            # Bolt checks the v0 signature first (401 for a forged or stale request), acks, and
+            # runs our listener in a task after the ack: Slack hears back within its 3 seconds.
+            body = await request.text()
+            answer = await bolt.async_dispatch(
+                AsyncBoltRequest(body=body, query=request.query_string, headers=request.headers)
+            )
+            headers = {k: v[0] for k, v in answer.headers.items() if v and k != "content-length"}
+            return web.Response(status=answer.status, body=answer.body, headers=headers)
+
+        server = web.Application()
+        server.router.add_post(EVENTS_PATH, events)
+        self._runner = web.AppRunner(server, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self._host, self._port)
+        await site.start()
+        sockets = site._server.sockets if site._server else ()  # type: ignore[union-attr]
+        self.bound_port = sockets[0].getsockname()[1] if sockets else self._port
+
+    async def stop(self) -> None:
+        if self._socket is not None:
+            await self._socket.close_async()
+            self._socket = None
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+        self._sink = None
+
+    async def perform(self, action: Action) -> Result:
+        return await self._outbound.perform(action)
+
+    async def _deliver(self, event: Event | None) -> None:
+        if event is not None and self._sink is not None:
+            await self._sink(event)
+
+    async def _name(self, user_id: str) -> str:
+        name = self._names.get(user_id)
+        if name is None:
+            try:
+                with translated():
+                    info = await self.client.users_info(user=user_id)
+                user = info["user"]
+                profile = user.get("profile") or {}
+                name = str(profile.get("display_name") or user.get("name") or user_id)
+            except Exception:  # a name is a courtesy; the post still goes through
+                log.warning("slack users.info failed", extra={"user": user_id})
+                return user_id
+            self._names[user_id] = name
+        return name
+
+    async def _on_message(self, ack: AsyncAck, event: dict[str, Any]) -> None:
+        await ack()
+        author = event.get("user") or (event.get("message") or {}).get("user")
+        if not author or author == self._bot_user_id:
+            return
+        name = await self._name(str(author))
+        await self._deliver(inbound.message_event(event, self._bot_user_id, name))
+
+    async def _on_command(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+        await ack()  # an empty 200: Slack shows nothing; the answer comes as a message
+        await self._deliver(inbound.command_event(body))
+
+    async def _on_button(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+        await ack()
+        for pressed in inbound.button_events(body):
+            await self._deliver(pressed)
