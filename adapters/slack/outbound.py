@@ -7,7 +7,7 @@ from typing import Any
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.errors import translated
-from adapters.slack.inbound import PLATFORM
+from adapters.slack.inbound import PLATFORM, chat_of
 from adapters.slack.pacing import ChannelPacer
 from bot.actions import (
     Action,
@@ -97,7 +97,8 @@ class Outbound:
         await self._pacer.acquire(chat.id)
         with translated():
             response = await self._client.chat_postMessage(**args)
-        return Result(str(response["ts"]), Chat(PLATFORM, str(response["channel"]), chat.kind))
+        channel = str(response["channel"])
+        return Result(str(response["ts"]), chat if channel == chat.id else chat_of(channel))
 
     async def _private(self, notice: PrivateNotice) -> Result:
         text = _with_attachment(notice.text, notice.attachment)
