@@ -13,6 +13,16 @@ from handlers.moderation.detector import Detector
 DETECTOR = Detector()
 
 BREACHES = [
+    "Belinda's son has moved back in and she's scared of him.",
+    "The Polish lady at Orchard View with the prosthetic eye, she's 93, is asking for a priest.",
+    "Checked on Malik after the fire, he's staying at a B&B in town.",
+    "ian keeps forgetting to take his warfarin",
+    "Mrs Achterberg-Lewis is refusing to pay her care fees.",
+    "Hannah Zielinska, 23, care leaver, pregnant — needs housing.",
+    "Lottie (not her real name) is 9 and the only child at Greyfriars Primary with a tracheostomy.",
+    "Sinead's partner is on tag and not allowed near the kids.",
+    "Emergency placement needed for Tobias tonight, mum's been sectioned.",
+    "The Harrisons' youngest has been diagnosed with leukaemia.",
     "Rehana's in-laws have taken her passport and won't let her leave the house.",
     "Is anyone still working with the Doyle family? Dad's back from prison.",
     "Had to call an ambulance for Vernon, his breathing was awful.",
@@ -313,6 +323,16 @@ BREACHES = [
 ]
 
 SAFE = [
+    "Belinda's session on trauma-informed practice is on Thursday.",
+    "Orchard View are hosting a dementia-friendly tea dance.",
+    "Checked the rota and I'm on duty Saturday, anyone want to swap?",
+    "ian from payroll says expenses will be paid next week",
+    "The Achterberg (2015) article is in the shared drive.",
+    "Hannah is presenting the care leavers' offer at the next meeting.",
+    "Lottie the therapy dog is coming in on Wednesday!",
+    "Sinead is the new IRO for the north.",
+    "Emergency placements are costing a fortune this year.",
+    "The Harrisons' restaurant is doing a team discount, apparently.",
     "In-laws caring for grandchildren: kinship assessment or private fostering?",
     "Is anyone still working on the hoarding protocol? I'd like to help.",
     "Had to call the helpdesk three times today, nightmare.",

@@ -44,6 +44,8 @@ THE_BEFORE = re.compile(
 )  # "the Adeyemi children", "the three Ahmadi boys"
 THE_FAMILY = re.compile(
     r"^\s+(?:family|children|kids|twins|boys|girls|household|brothers|sisters|girl|boy|lad|child|baby)\b"
+    r"|^'\s+(?:youngest|eldest|oldest|middle|son|daughter|kids|children|boy|girl|baby|twins|grandson|"
+    r"granddaughter|mum|dad|gran|nan)\b"
 )
 ROLES = frozenset(
     "director cllr councillor minister secretary prof professor judge sir dame lord baroness rev reverend "
