@@ -1,0 +1,41 @@
+"""End to end through the core over signed HTTP: a forged request, a retried event, a DM."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from tests.slack import payloads as p
+from tests.slack.fake_slack import FakeSlack
+from tests.slack.scenario import port, slack_bot, until
+
+ALICE_DM = f"D{p.ALICE}"
+
+
+async def test_forged_request_is_refused_and_a_retried_event_answered_once(
+    fake: FakeSlack, tmp_path: Path
+) -> None:
+    async with slack_bot(fake, tmp_path) as (_, adapter):
+        event = p.callback(p.message("/help", channel=ALICE_DM))
+        assert await p.send_event(port(adapter), event, secret="forged") == 401
+        await asyncio.sleep(0.3)
+        assert fake.texts(ALICE_DM) == []
+        assert await p.send_event(port(adapter), event) == 200
+        # Slack retries before our first handling has finished, and once more after
+        assert await p.send_event(port(adapter), event, retry=1) == 200
+        await until(lambda: len(fake.texts(ALICE_DM)) >= 1)
+        assert await p.send_event(port(adapter), event, retry=2) == 200
+        await asyncio.sleep(0.5)
+        [answer] = fake.texts(ALICE_DM)
+        assert "/help" in answer
+
+
+async def test_slash_command_in_a_channel_is_answered(fake: FakeSlack, tmp_path: Path) -> None:
+    async with slack_bot(fake, tmp_path) as (_, adapter):
+        assert await p.send_form(port(adapter), p.slash("help")) == 200
+
+        def answered() -> bool:
+            private = fake.texts(ALICE_DM) + [e["text"] for e in fake.ephemerals]
+            return any("/help" in t for t in private + fake.texts(p.GROUP))
+
+        await until(answered)
