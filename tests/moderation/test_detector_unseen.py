@@ -13,6 +13,7 @@ from handlers.moderation.detector import Detector
 DETECTOR = Detector()
 
 BREACHES = [
+    "ELSIE WRIGHT has been admitted with a chest infection.",
     "Belinda's son has moved back in and she's scared of him.",
     "The Polish lady at Orchard View with the prosthetic eye, she's 93, is asking for a priest.",
     "Checked on Malik after the fire, he's staying at a B&B in town.",
@@ -323,6 +324,8 @@ BREACHES = [
 ]
 
 SAFE = [
+    "URGENT: MASH referral needed for the AMHP rota",
+    "PLEASE READ the lone working policy",
     "Belinda's session on trauma-informed practice is on Thursday.",
     "Orchard View are hosting a dementia-friendly tea dance.",
     "Checked the rota and I'm on duty Saturday, anyone want to swap?",

@@ -28,6 +28,9 @@ from handlers.moderation.detector.recognisers.names.words import (
 def name_like(doc: Document, token: Token) -> bool:
     if doc.is_lowercase:
         return (is_name(token.bare) and zipf(token.bare) < 5.0) or zipf(token.bare) < 2.5
+    if token.bare.isupper() and len(token.bare) > 2:
+        # "ELSIE WRIGHT": a name typed in capitals, when every word of it is a listed name.
+        return is_name(token.bare)
     return token.capitalised
 
 
