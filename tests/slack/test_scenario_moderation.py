@@ -1,0 +1,60 @@
+"""A breach in a Slack channel: deleted with the admin's token, a card for the moderators,
+Restore pressed, reposted; without the admin token the core falls back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.slack import payloads as p
+from tests.slack.fake_slack import ADMIN_TOKEN, FakeSlack
+from tests.slack.scenario import cards, labels, port, press, slack_bot, until
+
+BREACH = "visited Doreen Pike at 14 Elm Road today, NHS 943 476 5919, she's refusing meds"
+FEATURES = ("handlers.admin", "handlers.moderation")
+
+
+def deleted_by_admin(fake: FakeSlack) -> list[str]:
+    return [str(c.params["ts"]) for c in fake.of("chat.delete") if c.token == ADMIN_TOKEN]
+
+
+def told_alice(fake: FakeSlack) -> list[str]:
+    return fake.texts(f"D{p.ALICE}") + [e["text"] for e in fake.ephemerals if e["user"] == p.ALICE]
+
+
+async def test_breach_deleted_reviewed_and_restored(fake: FakeSlack, tmp_path: Path) -> None:
+    post = p.message(BREACH)
+    fake.member_post(p.GROUP, post["ts"], p.ALICE, BREACH)
+    async with slack_bot(fake, tmp_path, features=FEATURES) as (_, adapter):
+        assert await p.send_event(port(adapter), p.callback(post)) == 200
+        await until(lambda: deleted_by_admin(fake) == [post["ts"]])
+        assert (p.GROUP, post["ts"]) not in fake.messages
+        await until(lambda: len(cards(fake, p.MODS)) == 1)
+        card = dict(cards(fake, p.MODS)[0])  # a copy: the fake updates its own in place
+        assert "Doreen Pike" not in card["text"]  # the moderators see a redacted preview
+        assert "Restore" in labels(card)
+        await until(lambda: len(told_alice(fake)) == 1)  # the author is told privately
+        assert "Doreen Pike" not in " ".join(told_alice(fake))
+
+        assert await press(adapter, card, "Restore", user=p.MOD, channel=p.MODS) == 200
+        await until(lambda: any(BREACH in t for t in fake.texts(p.GROUP)))
+        [repost] = [t for t in fake.texts(p.GROUP) if BREACH in t]
+        assert "alice" in repost.split(BREACH)[0]  # reposted by the bot, naming the author
+        # the card is updated in place to show the decision
+        await until(lambda: any(c.params["ts"] == card["ts"] for c in fake.of("chat.update")))
+        [decided] = [m for m in fake.posted(p.MODS) if m["ts"] == card["ts"]]
+        assert "restored" in decided["text"] and "restored" not in card["text"]
+        assert "Restore" not in labels(decided)  # no second restore from a stale card
+
+
+async def test_without_the_admin_token_the_author_is_asked(fake: FakeSlack, tmp_path: Path) -> None:
+    post = p.message(BREACH)
+    fake.member_post(p.GROUP, post["ts"], p.ALICE, BREACH)
+    async with slack_bot(fake, tmp_path, features=FEATURES, admin=False) as (_, adapter):
+        assert await p.send_event(port(adapter), p.callback(post)) == 200
+        await until(lambda: len(cards(fake, p.MODS)) == 1)
+        await until(lambda: len(told_alice(fake)) == 1)
+    assert (p.GROUP, post["ts"]) in fake.messages  # still there: only the author can remove it
+    [card] = cards(fake, p.MODS)
+    assert "Doreen Pike" not in card["text"] and "STILL VISIBLE" in card["text"]
+    [notice] = told_alice(fake)
+    assert "please delete it" in notice and "Doreen Pike" not in notice
