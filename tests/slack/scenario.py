@@ -66,10 +66,16 @@ def labels(card: dict[str, Any]) -> list[str]:
 
 
 async def press(
-    adapter: SlackAdapter, card: dict[str, Any], label: str, *, user: str, channel: str
+    adapter: SlackAdapter, card: dict[str, Any], label: str | int, *, user: str, channel: str
 ) -> int:
-    """A member clicks a button on `card`, as Slack would report it (signed block_actions)."""
-    [value] = [b["value"] for b in buttons(card) if b["text"]["text"] == label]
+    """A member clicks a button (by label or 0-based index) on `card`, as Slack would report it
+    (a signed block_actions payload)."""
+    shown = buttons(card)
+    [value] = (
+        [shown[label]["value"]]
+        if isinstance(label, int)
+        else [b["value"] for b in shown if b["text"]["text"] == label]
+    )
     payload = p.block_actions(card, value, user=user, channel=channel)
     return await p.press(port(adapter), payload)
 
