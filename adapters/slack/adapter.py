@@ -39,6 +39,7 @@ class SlackAdapter:
         port: int = 3000,
         host: str = "0.0.0.0",
         pacer: ChannelPacer | None = None,
+        ping_interval: float = 10,
     ) -> None:
         if signing_secret is None and app_token is None:
             raise ValueError("Slack needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET")
@@ -52,6 +53,7 @@ class SlackAdapter:
         self._signing_secret = signing_secret
         self._app_token = app_token
         self._port = port
+        self._ping_interval = ping_interval
         self._host = host
         self._outbound = Outbound(self.client, admin, pacer or ChannelPacer())
         self._sink: EventSink | None = None
@@ -68,7 +70,11 @@ class SlackAdapter:
         self._sink = sink
         bolt = self._bolt(me)
         if self._app_token is not None:
-            self._socket = AsyncSocketModeHandler(bolt, self._app_token, web_client=self.client)
+            # slack_sdk's client reconnects by itself: at once when Slack closes the socket,
+            # and after four silent ping intervals when the connection goes stale.
+            self._socket = AsyncSocketModeHandler(
+                bolt, self._app_token, web_client=self.client, ping_interval=self._ping_interval
+            )
             await self._socket.connect_async()
         else:
             await self._serve(bolt)

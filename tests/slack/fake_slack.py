@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiohttp import web
+from aiohttp import WSMsgType, web
 
 BOT_TOKEN = "xoxb-test-bot"
 ADMIN_TOKEN = "xoxp-test-admin"
@@ -39,6 +39,9 @@ class FakeSlack:
     retry_after: int = 1
     members_posts: set[tuple[str, str]] = field(default_factory=set)
     socket_url: str | None = None
+    # Socket Mode: every connection the bot opened, and the envelope ids it acknowledged
+    sockets: list[web.WebSocketResponse] = field(default_factory=list)
+    socket_acks: list[str] = field(default_factory=list)
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _runner: web.AppRunner | None = None
     port: int = 0
@@ -51,11 +54,13 @@ class FakeSlack:
         server = web.Application()
         server.router.add_post("/api/{method}", self._answer)
         server.router.add_get("/api/{method}", self._answer)
+        server.router.add_get("/socket", self._socket)
         self._runner = web.AppRunner(server, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
         self.port = self._runner.addresses[0][1]
+        self.socket_url = f"ws://127.0.0.1:{self.port}/socket"
 
     async def stop(self) -> None:
         if self._runner is not None:
@@ -104,6 +109,36 @@ class FakeSlack:
         if handler is None:
             return web.json_response({"ok": False, "error": "unknown_method"})
         return web.json_response(handler(token, params))
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self.sockets.append(ws)
+        await ws.send_json({"type": "hello", "num_connections": 1})
+        async for message in ws:
+            if message.type == WSMsgType.TEXT:
+                envelope = json.loads(message.data)
+                self.socket_acks.append(str(envelope.get("envelope_id")))
+        return ws
+
+    async def push_socket(self, payload: dict[str, Any], kind: str = "events_api") -> str:
+        """Slack hands an event to the bot's newest open connection."""
+        envelope_id = f"env-{next(self._ts)}"
+        await self.sockets[-1].send_json(
+            {
+                "envelope_id": envelope_id,
+                "type": kind,
+                "payload": payload,
+                "accepts_response_payload": kind != "events_api",
+                "retry_attempt": 0,
+                "retry_reason": "",
+            }
+        )
+        return envelope_id
+
+    async def drop_socket(self) -> None:
+        """Slack closes the connection (it does so every few hours, and on deploys)."""
+        await self.sockets[-1].close()
 
     def _next_ts(self) -> str:
         return f"1700000000.{next(self._ts):06d}"
