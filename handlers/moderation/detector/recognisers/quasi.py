@@ -25,7 +25,8 @@ _PERSON = re.compile(
     r"carers?|driver|gp|magistrate|vicar|teacher|head|owner|pensioner|\d{1,3}-year-old|son|daughter|"
     r"wife|husband|nurse|priest|imam|rabbi|councillor|footballer|farmer|shopkeeper|landlord|publican|"
     r"mayor|headteacher|headmistress|headmaster|postman|postwoman|caretaker|butcher|baker|doctor|"
-    r"soldier|singer|lorry driver|taxi driver|cleaner|dinner lady|lollipop)\b"
+    r"soldier|singer|lorry driver|taxi driver|cleaner|dinner lady|lollipop|speaker|pupil|student|"
+    r"member|client|person|refugee|asylum seeker)\b"
 )
 # Details that few people share: they single someone out on their own.
 _RARE = re.compile(
@@ -47,7 +48,7 @@ _DETAIL = re.compile(
 )
 _NAMED = r"(?:[A-Z][a-z'-]+|St|Ward \d+)(?:\s+(?:[A-Z][a-z'-]+|St|Mary))*"
 _PLACE = re.compile(
-    rf"\b(?:in|at|on|from|near|of|outside|behind|opposite|by)\s+(?:the\s+)?({_NAMED})(?:\s+(estate|site|hostel|ward|unit|home|flats|close))?"
+    rf"\b(?:in|at|on|from|near|of|outside|behind|opposite|by)\s+(?:the\s+)?({_NAMED})(?:\s+(estate|site|hostel|ward|unit|home|flats|close|supported living|care home|nursing home|residential home|day centre|extra care|sheltered housing|school))?"
 )
 # Typed without capitals: "in kelby moor". Only words too rare to be anything but a place name.
 _LOWER_PLACE = re.compile(r"\b(?:in|at|from|near)\s+([a-z][a-z'-]+(?:\s+[a-z][a-z'-]+)?)")

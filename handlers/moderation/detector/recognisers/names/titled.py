@@ -36,7 +36,14 @@ def titled(doc: Document, tokens: list[Token]) -> Iterator[tuple[Hit, list[int]]
             continue  # "Mr Men", "Mr Motivator": a title on a common word is a character, not a client
         if not surname.capitalised:
             lower_title = token.text[0].islower()
-            if not lower_title or zipf(surname.bare) >= 3.5:
+            # "Mrs o'sullivan": a rare word or a listed surname after a title, typed in lower case
+            word = surname.bare.lower()
+            surname_like = (
+                zipf(word) < 3.0
+                or (is_last_name(surname.bare) and zipf(word) < 4.0)
+                or word.startswith(("o'", "mc", "mac"))
+            )
+            if zipf(word) >= 3.5 if lower_title else not surname_like:
                 continue
         if PSEUDONYM_BEFORE.search(doc.text[max(0, token.start - 25) : token.start]):
             continue

@@ -37,7 +37,7 @@ ORG_WORDS = frozenset(
     memorial institute association alliance commission agency department ministry office""".split()
 )
 FAMILY_BEFORE = re.compile(
-    rf"(?:\b(?:her|his|their|my|your|the|a|our|\w+'s)\s+(?:\w+\s+)?|^\s*)(?:{FAMILY})\s*,?\s*$"
+    rf"(?:\b(?:her|his|their|my|your|the|a|our|\w+'s|\w+s')\s+(?:[\w']+\s+)?|^\s*)(?:{FAMILY})\s*,?\s*$"
 )
 THE_BEFORE = re.compile(
     r"\bthe\s+(?:[a-z]+\s+)?$"
