@@ -43,9 +43,10 @@ class SlackAdapter:
     ) -> None:
         if signing_secret is None and app_token is None:
             raise ValueError("Slack needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET")
-        base = {"base_url": api_url} if api_url else {}
-        self.client = AsyncWebClient(token=bot_token, **base)
-        admin = AsyncWebClient(token=admin_token, **base) if admin_token else None
+        # slack_sdk joins the method name onto base_url, which must end in a slash
+        base_url = (api_url.rstrip("/") + "/") if api_url else AsyncWebClient.BASE_URL
+        self.client = AsyncWebClient(token=bot_token, base_url=base_url)
+        admin = AsyncWebClient(token=admin_token, base_url=base_url) if admin_token else None
         # Without an admin's user token Slack lets a bot delete only its own messages.
         self.capabilities = Capabilities(
             delete_others=admin is not None, ephemeral=True, threads=True, buttons=True, edit=True
@@ -75,7 +76,7 @@ class SlackAdapter:
             self._socket = AsyncSocketModeHandler(
                 bolt, self._app_token, web_client=self.client, ping_interval=self._ping_interval
             )
-            await self._socket.connect_async()
+            await self._socket.connect_async()  # type: ignore[no-untyped-call]
         else:
             await self._serve(bolt)
         log.info(
@@ -103,7 +104,9 @@ class SlackAdapter:
             # runs our listener in a task after the ack: Slack hears back within its 3 seconds.
             body = await request.text()
             answer = await bolt.async_dispatch(
-                AsyncBoltRequest(body=body, query=request.query_string, headers=request.headers)
+                AsyncBoltRequest(
+                    body=body, query=request.query_string, headers=dict(request.headers)
+                )
             )
             headers = {k: v[0] for k, v in answer.headers.items() if v and k != "content-length"}
             return web.Response(status=answer.status, body=answer.body, headers=headers)
@@ -112,14 +115,12 @@ class SlackAdapter:
         server.router.add_post(EVENTS_PATH, events)
         self._runner = web.AppRunner(server, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, self._host, self._port)
-        await site.start()
-        sockets = site._server.sockets if site._server else ()  # type: ignore[union-attr]
-        self.bound_port = sockets[0].getsockname()[1] if sockets else self._port
+        await web.TCPSite(self._runner, self._host, self._port).start()
+        self.bound_port = int(self._runner.addresses[0][1])  # the real one when port=0
 
     async def stop(self) -> None:
         if self._socket is not None:
-            await self._socket.close_async()
+            await self._socket.close_async()  # type: ignore[no-untyped-call]
             self._socket = None
         if self._runner is not None:
             await self._runner.cleanup()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections.abc import Sequence
 
 from adapters.slack.adapter import SlackAdapter
 from bot.events import ButtonPressed, ChatKind, MessageEdited, MessagePosted
@@ -91,7 +92,7 @@ async def test_edits_files_dms_and_own_messages(running: tuple[SlackAdapter, Inb
     assert dm.chat.kind is ChatKind.DIRECT and dm.text == "hi bot"
 
 
-def events_by_kind(events: list[object]) -> tuple[MessagePosted, MessagePosted, MessagePosted]:
+def events_by_kind(events: Sequence[object]) -> tuple[MessagePosted, MessagePosted, MessagePosted]:
     shared = next(e for e in events if isinstance(e, MessagePosted) and e.file_names)
     edit = next(e for e in events if isinstance(e, MessageEdited))
     dm = next(e for e in events if isinstance(e, MessagePosted) and e.chat.kind is ChatKind.DIRECT)
