@@ -15,6 +15,7 @@ from bot.app import App
 from bot.clock import ManualClock
 from bot.config import ChatRole
 from bot.events import Chat, ChatKind
+from bot.feature import Feature
 from bot.store import Store
 from tests.slack import payloads as p
 from tests.slack.fake_slack import ADMIN_TOKEN, BOT_TOKEN, FakeSlack, buttons
@@ -30,7 +31,7 @@ async def slack_bot(
     fake: FakeSlack,
     tmp_path: Path,
     *,
-    features: Sequence[str] = ("handlers.admin",),
+    features: Sequence[str] | Sequence[Feature] = ("handlers.admin",),
     admin: bool = True,
     clock: ManualClock | None = None,
     **sections: dict[str, object],
