@@ -130,3 +130,19 @@ async def test_slash_command_and_button_are_acked_at_once_and_handled_after(
     finally:
         release.set()
         await adapter.stop()
+
+
+async def test_the_request_url_check_is_answered_with_the_challenge(
+    running: tuple[SlackAdapter, Inbox],
+) -> None:
+    adapter, inbox = running
+    body = json.dumps(
+        {
+            "token": "x",
+            "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P",
+            "type": "url_verification",
+        }
+    )
+    status, answer = await p.post(port_of(adapter), body, "application/json", p.sign(body))
+    assert status == 200 and "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P" in answer
+    assert inbox.events == []
