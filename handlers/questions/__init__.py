@@ -1,0 +1,1 @@
+"""Practice questions: answers from the organisation's own guidance, with citations."""

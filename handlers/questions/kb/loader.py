@@ -1,0 +1,203 @@
+"""Load a knowledge base folder: faq*.yaml, *.md guidance (front matter + `## ` sections),
+synonyms.yaml. A broken file is reported by file, line and field; the rest still loads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import frontmatter
+import yaml
+
+from handlers.questions.kb.model import Entry, KnowledgeBase, slugify
+
+DEFAULT_SYNONYMS = Path(__file__).resolve().parent.parent / "starter_kb" / "synonyms.yaml"
+
+
+@dataclass(frozen=True, slots=True)
+class KbError:
+    file: str
+    line: int | None
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file + (f":{self.line}" if self.line else "")
+        return f"{where}: {self.field + ': ' if self.field else ''}{self.message}"
+
+
+def load_kb(folder: Path) -> tuple[KnowledgeBase, list[KbError]]:
+    folder = Path(folder)
+    errors: list[KbError] = []
+    entries: list[Entry] = []
+    if not folder.is_dir():
+        return KnowledgeBase(()), [KbError(str(folder), None, None, "not a folder")]
+    synonyms_file = folder / "synonyms.yaml"
+    for path in sorted(folder.iterdir()):
+        if path.suffix in {".yaml", ".yml"} and path.name != "synonyms.yaml":
+            entries += _faq_file(path, errors)
+        elif path.suffix == ".md" and path.name.lower() != "readme.md":
+            entries += _markdown_file(path, errors)
+    seen: dict[str, str] = {}
+    unique: list[Entry] = []
+    for entry in entries:
+        if entry.id in seen:
+            errors.append(
+                KbError(
+                    entry.source,
+                    None,
+                    "id",
+                    f"duplicate id {entry.id!r} (also in {seen[entry.id]})",
+                )
+            )
+            continue
+        seen[entry.id] = entry.source
+        unique.append(entry)
+    synonyms = _synonyms(synonyms_file if synonyms_file.exists() else DEFAULT_SYNONYMS, errors)
+    return KnowledgeBase(tuple(unique), synonyms), errors
+
+
+def _read(path: Path, errors: list[KbError]) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        errors.append(
+            KbError(path.name, None, None, f"not UTF-8 text (byte {exc.start}); save it as UTF-8")
+        )
+    except OSError as exc:
+        errors.append(KbError(path.name, None, None, f"cannot read: {exc.strerror}"))
+    return None
+
+
+def _faq_file(path: Path, errors: list[KbError]) -> list[Entry]:
+    raw = _read(path, errors)
+    if raw is None:
+        return []
+    try:
+        nodes = yaml.compose(raw)
+        data = yaml.safe_load(raw)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        errors.append(
+            KbError(path.name, line, None, f"invalid YAML: {getattr(exc, 'problem', exc)}")
+        )
+        return []
+    if not isinstance(data, list):
+        errors.append(KbError(path.name, 1, None, "expected a list of FAQ entries"))
+        return []
+    lines = [n.start_mark.line + 1 for n in nodes.value] if nodes is not None else []
+    entries = []
+    for index, item in enumerate(data):
+        line = lines[index] if index < len(lines) else None
+        entry = _faq_entry(path.name, line, index, item, errors)
+        if entry is not None:
+            entries.append(entry)
+    return entries
+
+
+def _faq_entry(
+    name: str, line: int | None, index: int, item: Any, errors: list[KbError]
+) -> Entry | None:
+    if not isinstance(item, dict):
+        errors.append(
+            KbError(
+                name, line, f"[{index}]", "expected a mapping with id, question, answer, source"
+            )
+        )
+        return None
+    missing = [
+        k for k in ("id", "question", "answer", "source") if not str(item.get(k) or "").strip()
+    ]
+    if missing:
+        errors.append(
+            KbError(name, line, f"[{index}].{missing[0]}", "is required and must not be empty")
+        )
+        return None
+    alternatives = item.get("alternatives") or []
+    tags = item.get("tags") or []
+    if not isinstance(alternatives, list) or not isinstance(tags, list):
+        errors.append(
+            KbError(name, line, f"[{index}].alternatives", "alternatives and tags must be lists")
+        )
+        return None
+    return Entry(
+        id=str(item["id"]).strip(),
+        kind="faq",
+        title=str(item["question"]).strip(),
+        text=str(item["answer"]).strip(),
+        source=str(item["source"]).strip(),
+        alternatives=tuple(str(a) for a in alternatives),
+        tags=tuple(str(t) for t in tags),
+    )
+
+
+def _markdown_file(path: Path, errors: list[KbError]) -> list[Entry]:
+    raw = _read(path, errors)
+    if raw is None:
+        return []
+    try:
+        post = frontmatter.loads(raw)
+    except Exception as exc:  # the front matter's YAML is broken
+        errors.append(KbError(path.name, 1, "front matter", f"cannot read: {exc}"))
+        return []
+    title = str(post.metadata.get("title") or "").strip()
+    if not title:
+        errors.append(KbError(path.name, 1, "title", "front matter needs a title"))
+        return []
+    reviewed = post.metadata.get("reviewed")
+    owner = post.metadata.get("owner")
+    sections = split_sections(post.content)
+    if not sections:
+        errors.append(
+            KbError(path.name, None, "sections", "no '## ' sections: nothing to answer from")
+        )
+        return []
+    return [
+        Entry(
+            id=f"{path.stem}#{slugify(heading)}",
+            kind="passage",
+            title=heading,
+            text=body,
+            source=title,
+            reviewed=str(reviewed) if reviewed else None,
+            owner=str(owner) if owner else None,
+        )
+        for heading, body in sections
+        if body.strip()
+    ]
+
+
+def split_sections(markdown: str) -> list[tuple[str, str]]:
+    sections: list[tuple[str, str]] = []
+    heading: str | None = None
+    body: list[str] = []
+    for line in markdown.splitlines():
+        if line.startswith("## "):
+            if heading is not None:
+                sections.append((heading, "\n".join(body).strip()))
+            heading, body = line[3:].strip(), []
+        elif heading is not None:
+            body.append(line)
+    if heading is not None:
+        sections.append((heading, "\n".join(body).strip()))
+    return sections
+
+
+def _synonyms(path: Path, errors: list[KbError]) -> dict[str, tuple[str, ...]]:
+    raw = _read(path, errors) if path.exists() else None
+    if raw is None:
+        return {}
+    try:
+        data = yaml.safe_load(raw) or {}
+    except yaml.YAMLError as exc:
+        errors.append(KbError(path.name, None, None, f"invalid YAML: {exc}"))
+        return {}
+    if not isinstance(data, dict):
+        errors.append(KbError(path.name, 1, None, "expected a mapping: term: [expansions]"))
+        return {}
+    return {
+        str(k).lower(): tuple(str(v) for v in (vals if isinstance(vals, list) else [vals]))
+        for k, vals in data.items()
+    }

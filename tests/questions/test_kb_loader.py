@@ -1,0 +1,58 @@
+"""Loading a knowledge base as an admin would: the sample loads unchanged, broken files are named."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from handlers.questions.kb import load_kb, slugify
+from handlers.questions.retrieval.answerer import Answerer
+
+SAMPLE = Path(__file__).resolve().parents[3] / "shared" / "data" / "kb-sample"
+
+
+def test_the_sample_loads_unchanged_with_section_ids_and_citations() -> None:
+    kb, errors = load_kb(SAMPLE)
+    assert errors == []
+    ids = {e.id for e in kb.entries}
+    assert "friend-requests-from-people-we-support" in ids
+    assert "social-media-policy#friend-requests-and-contact-from-people-we-support" in ids
+    passage = kb.get("social-media-policy#right-to-switch-off")
+    assert passage is not None
+    assert passage.citation() == (
+        "Social Media and Online Practice Groups Policy, section 'Right to switch off', reviewed 2026-05-01"
+    )
+
+
+def test_slugs_follow_the_rule() -> None:
+    assert slugify("Lasting powers of attorney, deputies and advance decisions") == (
+        "lasting-powers-of-attorney-deputies-and-advance-decisions"
+    )
+    assert slugify("  What counts as abuse or neglect?  ") == "what-counts-as-abuse-or-neglect"
+
+
+def test_broken_files_are_named_and_the_rest_still_loads(tmp_path: Path) -> None:
+    (tmp_path / "faq.yaml").write_text(
+        "- id: a\n  question: Q?\n  answer: A.\n  source: S\n- id: a\n  question: Q2?\n  answer: B.\n  source: S\n"
+    )
+    (tmp_path / "broken.yaml").write_text("- id: b\n  question: [unclosed\n")
+    (tmp_path / "empty.md").write_text("---\ntitle: Empty\n---\nNo sections here.\n")
+    (tmp_path / "latin1.md").write_bytes("---\ntitle: Caf\xe9\n---\n## A\ntext\n".encode("latin-1"))
+    (tmp_path / "good.md").write_text(
+        "---\ntitle: Good\nreviewed: 2026-01-01\n---\n## One\nBody.\n"
+    )
+    kb, errors = load_kb(tmp_path)
+    messages = [str(e) for e in errors]
+    assert {e.id for e in kb.entries} == {"a", "good#one"}
+    assert any(m.startswith("broken.yaml:") and "invalid YAML" in m for m in messages)
+    assert any("duplicate id 'a'" in m for m in messages)
+    assert any(m.startswith("empty.md") and "no '## ' sections" in m for m in messages)
+    assert any(m.startswith("latin1.md") and "not UTF-8" in m for m in messages)
+
+
+def test_bm25_finds_the_friend_request_entry_and_abstains_on_nothing() -> None:
+    kb, _ = load_kb(SAMPLE)
+    answerer = Answerer(kb, "bm25")
+    top = answerer.search("can I accept a friend request from someone I support?")
+    assert top[0].id.startswith("friend-requests")
+    assert not answerer.answer("🙂🙂").answered
+    assert not answerer.answer("").answered
