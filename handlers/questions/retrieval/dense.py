@@ -36,7 +36,11 @@ def load_model(name: str) -> Any:
             "questions.retriever = 'hybrid' needs the semantic extra: pip install 'practicebot[semantic]'"
             " (or set questions.retriever = 'bm25')"
         ) from exc
+    import torch
+
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    # one question at a time: a single thread answers faster than threads fighting for cores
+    torch.set_num_threads(1)
     return SentenceTransformer(_model_path(name), device="cpu")
 
 

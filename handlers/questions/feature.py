@@ -1,0 +1,392 @@
+"""Practice questions in chat: answer with a citation, or say so plainly and ask the experts."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from sqlalchemy import select, update
+
+from bot.actions import Button, Send
+from bot.config import ChatRole, Settings
+from bot.context import Context
+from bot.errors import ConfigError
+from bot.events import ButtonPressed, Chat, ChatKind, MessagePosted
+from bot.feature import AppBuilder
+from bot.replies import reply
+from bot.router import command_args
+from handlers.questions.kb import load_kb
+from handlers.questions.records import DraftFaq, QuestionRecord
+from handlers.questions.retrieval.answerer import Answerer
+from handlers.questions.retrieval.calibration import Calibration
+
+MAX_QUESTION = 4000
+PREFIX = "q:"
+_MENTION = re.compile(r"<@[^>]+>|@\w+")
+_SMALL_TALK = re.compile(
+    r"^(?:hi|hello|hey|hiya|morning|good (?:morning|afternoon|evening)|thanks|thank you|cheers|"
+    r"ta|ok|okay|bye)[\s!.,]*(?:all|there|bot|everyone)?[\s!.]*$",
+    re.IGNORECASE,
+)
+CALIBRATIONS = Path(__file__).resolve().parent / "calibration"
+
+
+class QuestionsFeature:
+    name = "questions"
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.answerer: Answerer | None = None
+
+    def setup(self, app: AppBuilder) -> None:
+        app.router.command("ask", self.ask, help="ask a practice question: /ask QUESTION")
+        app.router.command(
+            "unanswered", self.unanswered, help="questions waiting for an expert", where="experts"
+        )
+        app.router.command(
+            "drafts", self.drafts, help="draft FAQ entries saved from experts' answers", admin=True
+        )
+        app.router.command(
+            "kb", self.kb_command, help="/kb reload: rebuild the knowledge base index", admin=True
+        )
+        app.router.button(PREFIX, self.press)
+        app.router.text(self.is_expert_answer, self.expert_answer)
+        app.router.question(self.question)
+
+    async def start(self, ctx: Context) -> None:
+        self.answerer = self.build()
+        ctx.services.put(self.answerer)
+
+    async def stop(self, ctx: Context) -> None:
+        return None
+
+    def build(self) -> Answerer:
+        q = self.settings.questions
+        kb, errors = load_kb(q.kb_dir)
+        if not kb.entries:
+            raise ConfigError(
+                f"questions.kb_dir: no entries loaded from {q.kb_dir}: {'; '.join(map(str, errors))}"
+            )
+        try:
+            answerer = Answerer(kb, q.retriever, q.embedding_model, cache_dir=Path("var") / "cache")
+        except RuntimeError as exc:
+            raise ConfigError(f"questions.retriever: {exc}") from None
+        calibration = CALIBRATIONS / f"{q.retriever}.json"
+        if calibration.exists():
+            answerer.calibration = Calibration.load(calibration)
+        return answerer
+
+    # -- asking -------------------------------------------------------------------------------
+
+    async def ask(self, event: MessagePosted, ctx: Context) -> None:
+        question = command_args(event.text)
+        if not question:
+            await reply(
+                ctx, event, "Add your question after /ask, for example: /ask what is a s42 enquiry?"
+            )
+            return
+        await self._answer(event, ctx, question)
+
+    async def question(self, event: MessagePosted, ctx: Context) -> None:
+        await self._answer(event, ctx, _MENTION.sub(" ", event.text).strip())
+
+    async def _answer(self, event: MessagePosted, ctx: Context, question: str) -> None:
+        if event.chat.kind is ChatKind.DIRECT and not await ctx.moderation.screen(event, ctx):
+            return  # held like a group post: never answered or forwarded with the identifiers
+        if _SMALL_TALK.match(question):
+            await reply(
+                ctx,
+                event,
+                f"Hello {event.user.name}! Ask me a practice question in your own words, or send /help.",
+            )
+            return
+        if len(question) > MAX_QUESTION:
+            await reply(
+                ctx,
+                event,
+                f"That message is {len(question):,} characters; I can search questions up to "
+                f"{MAX_QUESTION:,}. Please ask the question itself in a few sentences.",
+            )
+            return
+        assert self.answerer is not None
+        answer = self.answerer.answer(question)
+        if answer.entry is None and not answer.hits:
+            await reply(
+                ctx,
+                event,
+                "I couldn't find any words to search for in that. Ask me a question in words.",
+            )
+            return
+        record = await self._record(
+            event,
+            ctx,
+            question,
+            answer.entry.id if answer.entry else None,
+            answer.confidence,
+            "answered" if answer.answered else "escalated",
+        )
+        if answer.answered and answer.entry is not None:
+            text = f"{answer.entry.answer_text()}\nSource: {answer.entry.citation()}"
+            buttons = (
+                Button("Helpful", f"{PREFIX}h:{record}"),
+                Button("Not helpful", f"{PREFIX}n:{record}"),
+                Button("Ask a person", f"{PREFIX}p:{record}"),
+            )
+            await reply(ctx, event, text, buttons=buttons)
+            return
+        await self._escalate(event, ctx, record, question)
+
+    async def _escalate(
+        self, event: MessagePosted | ButtonPressed, ctx: Context, record: int, question: str
+    ) -> None:
+        experts = await ctx.rooms.find(event.platform, ChatRole.EXPERTS)
+        if experts is None:
+            await reply(
+                ctx,
+                event,
+                "I don't have guidance on that, and no experts' room is set up yet: please ask your supervisor or practice lead.",
+            )
+            return
+        await reply(
+            ctx,
+            event,
+            "I don't have guidance on that; I've asked the practice leads and will bring their answer back here.",
+        )
+        where = (
+            "a direct message"
+            if event.chat.kind is ChatKind.DIRECT
+            else (event.chat.title or "a group")
+        )
+        await ctx.act(
+            Send(
+                chat=experts,
+                text=f"Question #{record} from {event.user.name} in {where}:\n{question}",
+                buttons=(Button("Answer", f"{PREFIX}a:{record}"),),
+            )
+        )
+
+    async def _record(
+        self,
+        event: MessagePosted,
+        ctx: Context,
+        question: str,
+        entry_id: str | None,
+        confidence: float,
+        status: str,
+    ) -> int:
+        thread = event.thread_id or (
+            event.message_id if event.chat.kind is ChatKind.GROUP else None
+        )
+        async with ctx.store.session() as s:
+            row = QuestionRecord(
+                platform=event.platform,
+                chat_id=event.chat.id,
+                chat_kind=event.chat.kind.value,
+                chat_title=event.chat.title,
+                thread_id=thread,
+                user_id=event.user.id,
+                user_name=event.user.name,
+                text=question,
+                entry_id=entry_id,
+                confidence=confidence,
+                status=status,
+                asked_at=ctx.clock.now(),
+            )
+            s.add(row)
+            await s.flush()
+            return row.id
+
+    # -- buttons ------------------------------------------------------------------------------
+
+    async def press(self, event: ButtonPressed, ctx: Context) -> None:
+        action, _, raw_id = event.data[len(PREFIX) :].partition(":")
+        row = await self._get(ctx, raw_id)
+        if row is None:
+            await reply(ctx, event, "That question is no longer on record.", private=True)
+            return
+        if action in {"h", "n"}:
+            async with ctx.store.session() as s:
+                await s.execute(
+                    update(QuestionRecord)
+                    .where(QuestionRecord.id == row.id)
+                    .values(feedback="helpful" if action == "h" else "not_helpful")
+                )
+            await reply(ctx, event, "Thanks, that helps us improve the guidance.", private=True)
+        elif action == "p":
+            async with ctx.store.session() as s:
+                await s.execute(
+                    update(QuestionRecord)
+                    .where(QuestionRecord.id == row.id)
+                    .values(status="escalated")
+                )
+            await self._escalate(event, ctx, row.id, row.text)
+        elif action == "a":
+            if row.status == "expert_answered":
+                await reply(
+                    ctx,
+                    event,
+                    f"Question #{row.id} was already answered by {row.expert_name}.",
+                    private=True,
+                )
+                return
+            async with ctx.store.session() as s:
+                await s.execute(
+                    update(QuestionRecord)
+                    .where(QuestionRecord.id == row.id)
+                    .values(answering_by=event.user.key)
+                )
+            await reply(
+                ctx,
+                event,
+                f"{event.user.name}, type your answer to question #{row.id} as your next message here.",
+            )
+        elif action == "d":
+            await self._save_draft(event, ctx, row)
+        else:
+            await reply(ctx, event, "That button is no longer active.", private=True)
+
+    async def _get(self, ctx: Context, raw_id: str) -> QuestionRecord | None:
+        if not raw_id.isdigit():
+            return None
+        async with ctx.store.session() as s:
+            return await s.get(QuestionRecord, int(raw_id))
+
+    # -- the expert's answer -------------------------------------------------------------------
+
+    async def is_expert_answer(self, event: MessagePosted, ctx: Context) -> bool:
+        if (
+            event.chat.kind is not ChatKind.GROUP
+            or await ctx.rooms.role_of(event.chat) is not ChatRole.EXPERTS
+        ):
+            return False
+        return await self._awaited(ctx, event) is not None
+
+    async def _awaited(self, ctx: Context, event: MessagePosted) -> QuestionRecord | None:
+        async with ctx.store.session() as s:
+            return await s.scalar(
+                select(QuestionRecord)
+                .where(
+                    QuestionRecord.answering_by == event.user.key,
+                    QuestionRecord.status == "escalated",
+                )
+                .order_by(QuestionRecord.id.desc())
+            )
+
+    async def expert_answer(self, event: MessagePosted, ctx: Context) -> None:
+        row = await self._awaited(ctx, event)
+        if row is None:
+            return
+        if not await ctx.moderation.screen(event, ctx):
+            return
+        async with ctx.store.session() as s:
+            await s.execute(
+                update(QuestionRecord)
+                .where(QuestionRecord.id == row.id)
+                .values(
+                    status="expert_answered",
+                    expert_answer=event.text,
+                    expert_name=event.user.name,
+                    answering_by=None,
+                    answered_at=ctx.clock.now(),
+                )
+            )
+        asked_in = Chat(row.platform, row.chat_id, ChatKind(row.chat_kind), row.chat_title)
+        await ctx.act(
+            Send(
+                chat=asked_in,
+                thread_id=row.thread_id,
+                text=f"{row.user_name}, {event.user.name} from the practice leads answered your question "
+                f'"{row.text}":\n{event.text}',
+            )
+        )
+        await reply(
+            ctx,
+            event,
+            f"Sent to {row.user_name}. Save it as a draft FAQ entry for an admin to approve?",
+            buttons=(Button("Save as draft FAQ", f"{PREFIX}d:{row.id}"),),
+        )
+
+    async def _save_draft(self, event: ButtonPressed, ctx: Context, row: QuestionRecord) -> None:
+        if row.expert_answer is None:
+            await reply(
+                ctx, event, f"Question #{row.id} has no expert answer to save yet.", private=True
+            )
+            return
+        async with ctx.store.session() as s:
+            existing = await s.scalar(select(DraftFaq).where(DraftFaq.question_id == row.id))
+            if existing is not None:
+                await reply(ctx, event, f"Already saved as draft FAQ #{existing.id}.", private=True)
+                return
+            draft = DraftFaq(
+                question_id=row.id,
+                question=row.text,
+                answer=row.expert_answer,
+                saved_by=event.user.name,
+                saved_at=ctx.clock.now(),
+            )
+            s.add(draft)
+            await s.flush()
+            number = draft.id
+        await reply(
+            ctx, event, f"Saved as draft FAQ #{number}; an admin can review it with /drafts."
+        )
+
+    # -- lists -------------------------------------------------------------------------------
+
+    async def unanswered(self, event: MessagePosted, ctx: Context) -> None:
+        async with ctx.store.session() as s:
+            rows = (
+                await s.scalars(
+                    select(QuestionRecord)
+                    .where(QuestionRecord.status == "escalated")
+                    .order_by(QuestionRecord.id)
+                    .limit(20)
+                )
+            ).all()
+        if not rows:
+            await reply(ctx, event, "No questions are waiting for an expert.")
+            return
+        lines = [f"#{r.id} from {r.user_name}: {r.text[:200]}" for r in rows]
+        buttons = tuple(Button(f"Answer #{r.id}", f"{PREFIX}a:{r.id}") for r in rows[:5])
+        await reply(ctx, event, "Waiting for an expert:\n" + "\n".join(lines), buttons=buttons)
+
+    async def drafts(self, event: MessagePosted, ctx: Context) -> None:
+        async with ctx.store.session() as s:
+            rows = (await s.scalars(select(DraftFaq).order_by(DraftFaq.id))).all()
+        if not rows:
+            await reply(ctx, event, "No draft FAQ entries yet.", private=True)
+            return
+        lines = [
+            f"#{d.id} Q: {d.question[:150]} A: {d.answer[:300]} (saved by {d.saved_by})"
+            for d in rows
+        ]
+        await reply(
+            ctx,
+            event,
+            "Draft FAQ entries (copy into the knowledge base's faq.yaml to approve):\n"
+            + "\n".join(lines),
+            private=True,
+        )
+
+    async def kb_command(self, event: MessagePosted, ctx: Context) -> None:
+        if command_args(event.text).lower() != "reload":
+            await reply(
+                ctx, event, "Use /kb reload to rebuild the knowledge base index.", private=True
+            )
+            return
+        try:
+            self.answerer = self.build()
+        except ConfigError as exc:
+            await reply(ctx, event, f"The knowledge base did not reload: {exc}", private=True)
+            return
+        ctx.services.put(self.answerer)
+        await reply(
+            ctx,
+            event,
+            f"Knowledge base reloaded: {len(self.answerer.kb.entries)} entries.",
+            private=True,
+        )
+
+
+def create(settings: Settings) -> QuestionsFeature:
+    return QuestionsFeature(settings)
