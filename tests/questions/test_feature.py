@@ -1,0 +1,88 @@
+"""Asking the bot as a practitioner would: answers with sources, honest abstention, experts' answers back."""
+
+from __future__ import annotations
+
+from bot.actions import Send
+from bot.config import ChatRole
+from bot.events import ButtonPressed
+from bot.store import Store
+from tests.support import ALICE, BOB, EXPERTS, GROUP, RecordingAdapter, dm, make_app, post
+
+FEATURES = ("handlers.admin", "handlers.questions")
+
+
+def _press(adapter: RecordingAdapter, user, label: str, chat, event_id: str) -> ButtonPressed:  # type: ignore[no-untyped-def]
+    for action in reversed(adapter.actions):
+        for button in getattr(action, "buttons", ()):
+            if button.label == label:
+                return ButtonPressed(
+                    event_id=event_id,
+                    chat=chat,
+                    user=user,
+                    time=post("x").time,
+                    message_id="m",
+                    data=button.data,
+                )
+    raise AssertionError(f"no {label!r} button was shown")
+
+
+async def test_a_question_gets_an_answer_with_its_source_and_feedback_buttons(store: Store) -> None:
+    adapter = RecordingAdapter()
+    async with make_app(store, adapter, FEATURES) as app:
+        await app.handle(
+            post("can I accept a friend request from someone I support?", chat=dm(ALICE))
+        )
+    (answer,) = [a for a in adapter.actions if isinstance(a, Send)]
+    assert answer.text.startswith("No. Keep personal social media accounts separate")
+    assert "Source: Social media and boundaries (sample guidance)" in answer.text
+    assert [b.label for b in answer.buttons] == ["Helpful", "Not helpful", "Ask a person"]
+
+
+async def test_in_a_group_the_answer_goes_in_the_thread_of_the_mention(store: Store) -> None:
+    adapter = RecordingAdapter()
+    question = post("@PracticeBot why did the bot remove my post?", mentions_bot=True)
+    async with make_app(store, adapter, FEATURES) as app:
+        await app.handle(question)
+    (answer,) = [a for a in adapter.actions if isinstance(a, Send)]
+    assert answer.chat == GROUP and answer.thread_id == question.message_id
+    assert "held" in answer.text or "holds" in answer.text
+
+
+async def test_not_sure_escalates_and_the_experts_answer_comes_back_and_can_be_saved(
+    store: Store,
+) -> None:
+    adapter = RecordingAdapter()
+    async with make_app(store, adapter, FEATURES) as app:
+        await app.ctx.rooms.register(EXPERTS, ChatRole.EXPERTS)
+        await app.handle(post("what is the pension contribution rate this year?", user=BOB, chat=dm(BOB)))
+        assert "I've asked the practice leads" in adapter.private(BOB)[0]
+        card = adapter.to(EXPERTS)[0]
+        assert card.startswith("Question #1 from bob") and "pension" in card
+        await app.handle(_press(adapter, ALICE, "Answer", EXPERTS, "p1"))
+        await app.handle(post("It is set nationally each April.", user=ALICE, chat=EXPERTS))
+        assert adapter.private(BOB)[-1].endswith("It is set nationally each April.")
+        await app.handle(_press(adapter, ALICE, "Save as draft FAQ", EXPERTS, "p2"))
+        assert adapter.to(EXPERTS)[-1].startswith("Saved as draft FAQ #1")
+        await app.handle(post("/unanswered", user=ALICE, chat=EXPERTS))
+        assert adapter.to(EXPERTS)[-1] == "No questions are waiting for an expert."
+
+
+async def test_without_an_experts_room_the_bot_says_so(store: Store) -> None:
+    adapter = RecordingAdapter()
+    async with make_app(store, adapter, FEATURES) as app:
+        await app.handle(post("what is the pension contribution rate this year?", user=BOB, chat=dm(BOB)))
+    assert "no experts' room is set up yet" in adapter.private(BOB)[0]
+
+
+async def test_bad_questions_get_clear_replies(store: Store) -> None:
+    adapter = RecordingAdapter()
+    async with make_app(store, adapter, FEATURES) as app:
+        await app.handle(post("/ask", chat=dm(ALICE)))
+        await app.handle(post("x" * 10_000, chat=dm(ALICE)))
+        await app.handle(post("🙂🙂🙂", chat=dm(ALICE)))
+        await app.handle(post("hello", chat=dm(ALICE)))
+    said = adapter.private(ALICE)
+    assert said[0].startswith("Add your question after /ask")
+    assert "10,000 characters" in said[1]
+    assert "couldn't find any words" in said[2]
+    assert said[3].startswith("Hello alice!")
