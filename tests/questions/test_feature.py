@@ -54,7 +54,9 @@ async def test_not_sure_escalates_and_the_experts_answer_comes_back_and_can_be_s
     adapter = RecordingAdapter()
     async with make_app(store, adapter, FEATURES) as app:
         await app.ctx.rooms.register(EXPERTS, ChatRole.EXPERTS)
-        await app.handle(post("what is the pension contribution rate this year?", user=BOB, chat=dm(BOB)))
+        await app.handle(
+            post("what is the pension contribution rate this year?", user=BOB, chat=dm(BOB))
+        )
         assert "I've asked the practice leads" in adapter.private(BOB)[0]
         card = adapter.to(EXPERTS)[0]
         assert card.startswith("Question #1 from bob") and "pension" in card
@@ -70,7 +72,9 @@ async def test_not_sure_escalates_and_the_experts_answer_comes_back_and_can_be_s
 async def test_without_an_experts_room_the_bot_says_so(store: Store) -> None:
     adapter = RecordingAdapter()
     async with make_app(store, adapter, FEATURES) as app:
-        await app.handle(post("what is the pension contribution rate this year?", user=BOB, chat=dm(BOB)))
+        await app.handle(
+            post("what is the pension contribution rate this year?", user=BOB, chat=dm(BOB))
+        )
     assert "no experts' room is set up yet" in adapter.private(BOB)[0]
 
 
