@@ -1,0 +1,83 @@
+"""Per-question latency on a 5,000-passage knowledge base.
+
+Builds a knowledge base by taking the sample's entries and writing variants of them (sections of
+invented documents with shuffled sentences), so the index has the size of a large organisation's
+guidance, then times `Answerer.answer` on the dev questions.
+
+    python benchmarks/questions_latency.py [--passages 5000] [--retriever bm25|hybrid]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+from handlers.questions.kb import KnowledgeBase, load_kb
+from handlers.questions.retrieval.answerer import Answerer
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+def grow(kb: KnowledgeBase, size: int, seed: int = 3) -> KnowledgeBase:
+    rng = random.Random(seed)
+    entries = list(kb.entries)
+    base = list(kb.entries)
+    while len(entries) < size:
+        source = rng.choice(base)
+        sentences = source.text.split(". ")
+        rng.shuffle(sentences)
+        entries.append(
+            replace(
+                source,
+                id=f"generated-{len(entries)}#s",
+                kind="passage",
+                text=". ".join(sentences),
+                alternatives=(),
+            )
+        )
+    return KnowledgeBase(tuple(entries), kb.synonyms)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--passages", type=int, default=5000)
+    parser.add_argument("--retriever", choices=["bm25", "hybrid"], default="bm25")
+    args = parser.parse_args()
+    kb, _ = load_kb(SHARED / "kb-sample")
+    big = grow(kb, args.passages)
+    started = time.perf_counter()
+    answerer = Answerer(big, args.retriever, cache_dir=None)
+    build = time.perf_counter() - started
+    questions = [
+        json.loads(line)["question"]
+        for line in (SHARED / "questions-dev.jsonl").read_text().splitlines()
+    ]
+    for q in questions[:10]:
+        answerer.answer(q)
+    latencies = []
+    for q in questions:
+        t = time.perf_counter()
+        answerer.answer(q)
+        latencies.append((time.perf_counter() - t) * 1000)
+    print(
+        json.dumps(
+            {
+                "retriever": args.retriever,
+                "passages": len(big.entries),
+                "questions": len(questions),
+                "build_seconds": round(build, 2),
+                "mean_ms": round(float(np.mean(latencies)), 3),
+                "p99_ms": round(float(np.percentile(latencies, 99)), 3),
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
