@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from typing import Any
@@ -40,6 +41,7 @@ class SlackAdapter:
         host: str = "0.0.0.0",
         pacer: ChannelPacer | None = None,
         ping_interval: float = 10,
+        drain_seconds: float = 30,
     ) -> None:
         if signing_secret is None and app_token is None:
             raise ValueError("Slack needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET")
@@ -55,6 +57,7 @@ class SlackAdapter:
         self._app_token = app_token
         self._port = port
         self._ping_interval = ping_interval
+        self._drain_seconds = drain_seconds
         self._host = host
         self._outbound = Outbound(self.client, admin, pacer or ChannelPacer())
         self._sink: EventSink | None = None
@@ -63,6 +66,10 @@ class SlackAdapter:
         self._runner: web.AppRunner | None = None
         self._socket: AsyncSocketModeHandler | None = None
         self.bound_port: int | None = None
+        # Events acked to Slack but still in the core: Slack will not send them again, so stop()
+        # lets them finish before the app closes the store under them.
+        self._in_flight = 0
+        self._idle = asyncio.Condition()
 
     async def start(self, sink: EventSink) -> None:
         with translated():
@@ -125,14 +132,26 @@ class SlackAdapter:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+        try:
+            async with asyncio.timeout(self._drain_seconds), self._idle:
+                await self._idle.wait_for(lambda: self._in_flight == 0)
+        except TimeoutError:
+            log.warning("slack stopped with events still in the core", extra={"n": self._in_flight})
         self._sink = None
 
     async def perform(self, action: Action) -> Result:
         return await self._outbound.perform(action)
 
     async def _deliver(self, event: Event | None) -> None:
-        if event is not None and self._sink is not None:
+        if event is None or self._sink is None:
+            return
+        self._in_flight += 1
+        try:
             await self._sink(event)
+        finally:
+            async with self._idle:
+                self._in_flight -= 1
+                self._idle.notify_all()
 
     async def _name(self, user_id: str) -> str:
         name = self._names.get(user_id)

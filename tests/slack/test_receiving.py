@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from adapters.slack.adapter import SlackAdapter
 from bot.events import ButtonPressed, ChatKind, MessageEdited, MessagePosted
 from tests.slack import payloads as p
-from tests.slack.conftest import Inbox
+from tests.slack.conftest import Inbox, MakeAdapter
 from tests.slack.fake_slack import BOT_USER
 
 
@@ -146,3 +146,20 @@ async def test_the_request_url_check_is_answered_with_the_challenge(
     status, answer = await p.post(port_of(adapter), body, "application/json", p.sign(body))
     assert status == 200 and "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P" in answer
     assert inbox.events == []
+
+
+async def test_stop_lets_acked_events_finish(make_adapter: MakeAdapter) -> None:
+    started = asyncio.Event()
+    finished: list[str] = []
+
+    async def slow_sink(event: object) -> None:
+        started.set()
+        await asyncio.sleep(0.5)
+        finished.append(type(event).__name__)
+
+    adapter = make_adapter()
+    await adapter.start(slow_sink)
+    assert await p.send_event(port_of(adapter), p.callback(p.message("late one"))) == 200
+    await asyncio.wait_for(started.wait(), 5)
+    await adapter.stop()  # Slack has its ack and will not send it again: it must not be lost
+    assert finished == ["MessagePosted"]

@@ -4,6 +4,7 @@ Restore pressed, reposted; without the admin token the core falls back."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from tests.slack import payloads as p
 from tests.slack.fake_slack import ADMIN_TOKEN, FakeSlack
@@ -39,11 +40,16 @@ async def test_breach_deleted_reviewed_and_restored(fake: FakeSlack, tmp_path: P
         await until(lambda: any(BREACH in t for t in fake.texts(p.GROUP)))
         [repost] = [t for t in fake.texts(p.GROUP) if BREACH in t]
         assert "alice" in repost.split(BREACH)[0]  # reposted by the bot, naming the author
+
         # the card is updated in place to show the decision
-        await until(lambda: any(c.params["ts"] == card["ts"] for c in fake.of("chat.update")))
-        [decided] = [m for m in fake.posted(p.MODS) if m["ts"] == card["ts"]]
-        assert "restored" in decided["text"] and "restored" not in card["text"]
-        assert "Restore" not in labels(decided)  # no second restore from a stale card
+        def decided() -> dict[str, Any]:
+            [now] = [m for m in fake.posted(p.MODS) if m["ts"] == card["ts"]]
+            return now
+
+        await until(lambda: "restored" in decided()["text"])
+        assert "restored" not in card["text"]
+        assert any(c.params["ts"] == card["ts"] for c in fake.of("chat.update"))
+        assert "Restore" not in labels(decided())  # no second restore from a stale card
 
 
 async def test_without_the_admin_token_the_author_is_asked(fake: FakeSlack, tmp_path: Path) -> None:
