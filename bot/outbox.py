@@ -9,7 +9,7 @@ from dataclasses import replace
 from bot.actions import Action, Delete, PrivateNotice, Result, Send, Update
 from bot.adapter import Adapter
 from bot.errors import ChatMoved, PlatformError, RecipientUnreachable, RetryAfter
-from bot.events import Chat
+from bot.events import Chat, ChatKind
 from bot.members import Members
 from bot.rooms import Rooms
 
@@ -62,6 +62,9 @@ class Outbox:
             except RecipientUnreachable:
                 if isinstance(action, PrivateNotice):
                     return await self._notice_later(action)
+                if isinstance(action, Send) and action.chat.kind is ChatKind.GROUP:
+                    # removed from the group (or it is gone): stop sending there until /setup again
+                    await self._rooms.deactivate(action.chat)
                 raise
 
     async def _notice_later(self, notice: PrivateNotice) -> Result:

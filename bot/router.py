@@ -25,7 +25,8 @@ CommandHandler = Callable[[MessagePosted, Context], Awaitable[None]]
 ButtonHandler = Callable[[ButtonPressed, Context], Awaitable[None]]
 TextMatcher = Callable[[MessagePosted, Context], Awaitable[bool]]
 
-_COMMAND = re.compile(r"^/([A-Za-z][\w-]*)(?:@\S+)?(?:\s+(.*))?$", re.DOTALL)
+# "/cmd@OtherBot" is for another bot: adapters strip our own name, so it stays plain text here
+_COMMAND = re.compile(r"^/([A-Za-z][\w-]*)(?:\s+(.*))?$", re.DOTALL)
 _WHERE_ROLES = {
     "group": ChatRole.PRACTICE_GROUP,
     "moderators": ChatRole.MODERATORS,
@@ -40,7 +41,7 @@ _WHERE_TEXT = {
 
 
 def parse_command(text: str) -> tuple[str, str] | None:
-    """("learn", "args") for "/learn args" (also "/learn@PracticeBot args"); None if not a command."""
+    """("learn", "args") for "/learn args"; None if not a command."""
     match = _COMMAND.match(text.strip())
     if match is None:
         return None

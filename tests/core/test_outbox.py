@@ -58,3 +58,19 @@ async def test_a_member_without_a_dm_is_nudged_without_detail_and_the_notice_wai
         assert adapter.private(ALICE) == []
         await app.handle(post("/start", chat=dm(ALICE)))
     assert adapter.private(ALICE)[0] == "Your post named a person: Mrs [PERSON]"
+
+
+async def test_a_group_that_removed_the_bot_is_no_longer_a_room(store: Store) -> None:
+    adapter = RecordingAdapter(failures=[RecipientUnreachable("bot was kicked")])
+    async with make_app(store, adapter, []) as app:
+        await app.ctx.rooms.register(GROUP, ChatRole.PRACTICE_GROUP)
+        with pytest.raises(RecipientUnreachable):
+            await app.ctx.act(Send(chat=GROUP, text="hello"))
+        assert await app.ctx.rooms.role_of(GROUP) is None
+
+
+def test_a_command_for_another_bot_is_not_ours() -> None:
+    from bot.router import parse_command
+
+    assert parse_command("/help@SomeOtherBot") is None
+    assert parse_command("/learn  social media ") == ("learn", "social media")
