@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import uuid
 from collections.abc import Sequence
@@ -15,7 +16,7 @@ from bot.clock import ManualClock
 from bot.config import Settings, load_settings
 from bot.crypto import Crypto
 from bot.errors import PlatformError
-from bot.events import Chat, ChatKind, MessagePosted, User
+from bot.events import Chat, ChatKind, Event, MessagePosted, User
 from bot.feature import Feature, load_features
 from bot.store import Store
 
@@ -80,6 +81,24 @@ class RecordingAdapter:
             elif isinstance(a, Send) and a.chat == dm(user):
                 found.append(a.text)
         return found
+
+
+@dataclass
+class Inbox:
+    """A sink that keeps what an adapter delivered and lets a test wait for it."""
+
+    events: list[Event] = field(default_factory=list)
+    _arrived: asyncio.Condition = field(default_factory=asyncio.Condition)
+
+    async def __call__(self, event: Event) -> None:
+        async with self._arrived:
+            self.events.append(event)
+            self._arrived.notify_all()
+
+    async def wait_for(self, count: int, within: float = 5.0) -> list[Event]:
+        async with asyncio.timeout(within), self._arrived:
+            await self._arrived.wait_for(lambda: len(self.events) >= count)
+        return self.events
 
 
 def make_settings(database_url: str, **sections: dict[str, object]) -> Settings:

@@ -10,8 +10,9 @@ from collections.abc import Sequence
 from adapters.slack.adapter import SlackAdapter
 from bot.events import ButtonPressed, ChatKind, MessageEdited, MessagePosted
 from tests.slack import payloads as p
-from tests.slack.conftest import Inbox, MakeAdapter
+from tests.slack.conftest import MakeAdapter
 from tests.slack.fake_slack import BOT_USER
+from tests.support import Inbox
 
 
 def port_of(adapter: SlackAdapter) -> int:

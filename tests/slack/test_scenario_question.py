@@ -23,7 +23,9 @@ async def test_a_mention_is_answered_in_its_thread_once(fake: FakeSlack, tmp_pat
         await until(lambda: bool(fake.posted(p.GROUP)))
 
         # a follow-up inside an existing thread is answered in that same thread
-        follow_up = p.message(f"<@{BOT_USER}> why did the bot remove my post?", thread_ts=post["ts"])
+        follow_up = p.message(
+            f"<@{BOT_USER}> why did the bot remove my post?", thread_ts=post["ts"]
+        )
         assert await p.send_event(port(adapter), p.callback(follow_up)) == 200
         await until(lambda: len(fake.posted(p.GROUP)) == 2)
         await asyncio.sleep(0.3)  # time for a duplicate answer to show, were there one

@@ -13,8 +13,9 @@ from bot.actions import Button, Delete, PrivateNotice, PrivateVia, Send, Update
 from bot.errors import ActionNotPermitted, RecipientUnreachable, RetryAfter
 from bot.events import Chat, ChatKind, User
 from tests.slack import payloads as p
-from tests.slack.conftest import Inbox, MakeAdapter
+from tests.slack.conftest import MakeAdapter
 from tests.slack.fake_slack import ADMIN_TOKEN, BOT_TOKEN, FakeSlack, buttons
+from tests.support import Inbox
 
 GROUP = Chat("slack", p.GROUP, ChatKind.GROUP)
 MODS = Chat("slack", p.MODS, ChatKind.GROUP)

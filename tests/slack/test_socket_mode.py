@@ -6,9 +6,10 @@ from __future__ import annotations
 from adapters.slack.adapter import SlackAdapter
 from bot.events import MessagePosted
 from tests.slack import payloads as p
-from tests.slack.conftest import Inbox, MakeAdapter
+from tests.slack.conftest import MakeAdapter
 from tests.slack.fake_slack import APP_TOKEN, FakeSlack
 from tests.slack.scenario import until
+from tests.support import Inbox
 
 
 async def test_events_arrive_and_the_bot_reconnects_after_a_drop(

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 
 from adapters.telegram.adapter import RateLimits, TelegramAdapter, Webhook
-from bot.events import Event
+from tests.support import Inbox
 from tests.telegram.fake_api import TOKEN, FakeBotAPI
 from tests.telegram.updates import GROUP, MODS, OLD_GROUP
 
@@ -25,24 +23,6 @@ async def fake() -> AsyncIterator[FakeBotAPI]:
         yield api
     finally:
         await api.stop()
-
-
-@dataclass
-class Inbox:
-    """A sink that keeps what the adapter delivered and lets a test wait for it."""
-
-    events: list[Event] = field(default_factory=list)
-    _arrived: asyncio.Condition = field(default_factory=asyncio.Condition)
-
-    async def __call__(self, event: Event) -> None:
-        async with self._arrived:
-            self.events.append(event)
-            self._arrived.notify_all()
-
-    async def wait_for(self, count: int, within: float = 5.0) -> list[Event]:
-        async with asyncio.timeout(within), self._arrived:
-            await self._arrived.wait_for(lambda: len(self.events) >= count)
-        return self.events
 
 
 MakeAdapter = Callable[..., TelegramAdapter]

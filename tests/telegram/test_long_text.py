@@ -9,8 +9,8 @@ from adapters.telegram.adapter import TelegramAdapter
 from adapters.telegram.text_limits import shorten, split_message, utf16_length
 from bot.actions import Button, Send, Update
 from bot.events import Chat, ChatKind
+from tests.support import Inbox
 from tests.telegram import updates as u
-from tests.telegram.conftest import Inbox
 from tests.telegram.fake_api import FakeBotAPI
 
 GROUP = Chat("telegram", str(u.GROUP["id"]), ChatKind.GROUP, "Practice group")

@@ -14,8 +14,9 @@ from bot.config import Settings, load_settings
 from bot.errors import ConfigError
 from bot.events import Event, MessagePosted
 from bot.store import Store
+from tests.support import Inbox
 from tests.telegram import updates as u
-from tests.telegram.conftest import Inbox, MakeAdapter
+from tests.telegram.conftest import MakeAdapter
 from tests.telegram.fake_api import TOKEN, FakeBotAPI
 
 SECRET = "s3cret-token_for-tests"

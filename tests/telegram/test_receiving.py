@@ -10,8 +10,8 @@ from bot.events import (
     MessageEdited,
     MessagePosted,
 )
+from tests.support import Inbox
 from tests.telegram import updates as u
-from tests.telegram.conftest import Inbox
 from tests.telegram.fake_api import BOT_USERNAME, FakeBotAPI
 
 Running = tuple[object, Inbox]

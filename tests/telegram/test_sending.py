@@ -12,8 +12,9 @@ from adapters.telegram.commands import MenuEntry
 from bot.actions import Attachment, Button, Delete, PrivateNotice, Send, Update
 from bot.errors import ActionNotPermitted, ChatMoved, RecipientUnreachable, RetryAfter
 from bot.events import Chat, ChatKind, User
+from tests.support import Inbox
 from tests.telegram import updates as u
-from tests.telegram.conftest import Inbox, MakeAdapter
+from tests.telegram.conftest import MakeAdapter
 from tests.telegram.fake_api import BOT_ID, FakeBotAPI
 
 GROUP = Chat("telegram", str(u.GROUP["id"]), ChatKind.GROUP, "Practice group")
