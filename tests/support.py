@@ -5,14 +5,17 @@ from __future__ import annotations
 import asyncio
 import itertools
 import uuid
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from adapters.console.adapter import ROOMS, ConsoleAdapter, room_chat
+from adapters.console.session import ConsoleSession
 from bot.actions import Action, Delete, PrivateNotice, Result, Send, Update
 from bot.adapter import Capabilities, EventSink
 from bot.app import App
-from bot.clock import ManualClock
+from bot.clock import ManualClock, ScenarioClock
 from bot.config import Settings, load_settings
 from bot.crypto import Crypto
 from bot.errors import PlatformError
@@ -149,3 +152,22 @@ def post(
         text=text,
         mentions_bot=mentions_bot,
     )
+
+
+@asynccontextmanager
+async def console_scenario(
+    settings: Settings, adapter: ConsoleAdapter, feature_names: tuple[str, ...]
+) -> AsyncIterator[ConsoleSession]:
+    """The console group with its rooms registered, on a scenario clock, ready to play lines."""
+    clock = ScenarioClock()
+    async with App(
+        settings,
+        [adapter],
+        clock=clock,
+        features=load_features(settings, feature_names),
+        crypto=Crypto("scenario-secret-key-0123"),
+        run_scheduler=False,
+    ) as app:
+        for name, (role, _title) in ROOMS.items():
+            await app.ctx.rooms.register(room_chat(name), role)
+        yield ConsoleSession(adapter, app.handle, clock, app.run_jobs_once, settings.bot.name)

@@ -11,15 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from adapters.console.adapter import ROOMS, ConsoleAdapter, room_chat
-from adapters.console.session import ConsoleSession
-from bot.app import App
-from bot.clock import ScenarioClock
+from adapters.console.adapter import ConsoleAdapter
 from bot.config import load_settings
-from bot.crypto import Crypto
-from bot.feature import load_features
 from handlers.learning.badges import verify
 from tests.learning.conftest import write_key
+from tests.support import console_scenario
 
 SCENARIOS = sorted((Path(__file__).parent / "scenarios").glob("*.txt"))
 
@@ -35,19 +31,9 @@ async def test_scenario(script: Path, tmp_path: Path) -> None:
     out = io.StringIO()
     files = tmp_path / "files"
     adapter = ConsoleAdapter(settings, out=out, files_dir=files)
-    clock = ScenarioClock()
-    features = load_features(settings, ("handlers.admin", "handlers.learning"))
-    async with App(
-        settings,
-        [adapter],
-        clock=clock,
-        features=features,
-        crypto=Crypto("scenario-secret-key-0123"),
-        run_scheduler=False,
-    ) as app:
-        for name, (role, _title) in ROOMS.items():
-            await app.ctx.rooms.register(room_chat(name), role)
-        session = ConsoleSession(adapter, app.handle, clock, app.run_jobs_once, "PracticeBot")
+    async with console_scenario(
+        settings, adapter, ("handlers.admin", "handlers.learning")
+    ) as session:
         seen = 0
         lines = script.read_text().splitlines()  # noqa: ASYNC240 (a small local file)
         for number, line in enumerate(lines, 1):

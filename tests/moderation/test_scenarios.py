@@ -15,14 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from adapters.console.adapter import ROOMS, ConsoleAdapter, room_chat
-from adapters.console.session import ConsoleSession
+from adapters.console.adapter import ConsoleAdapter
 from bot.adapter import Capabilities
-from bot.app import App
-from bot.clock import ScenarioClock
 from bot.config import load_settings
-from bot.crypto import Crypto
-from bot.feature import load_features
+from tests.support import console_scenario
 
 SCENARIOS = sorted((Path(__file__).parent / "scenarios").glob("*.txt"))
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,19 +39,9 @@ async def test_scenario(script: Path, tmp_path: Path) -> None:
     out = io.StringIO()
     console = NoDeleteConsole if "# capabilities: no-delete" in lines else ConsoleAdapter
     adapter = console(settings, out=out, files_dir=tmp_path / "files")
-    clock = ScenarioClock()
-    features = load_features(settings, ("handlers.admin", "handlers.moderation"))
-    async with App(
-        settings,
-        [adapter],
-        clock=clock,
-        features=features,
-        crypto=Crypto("scenario-secret-key-0123"),
-        run_scheduler=False,
-    ) as app:
-        for name, (role, _title) in ROOMS.items():
-            await app.ctx.rooms.register(room_chat(name), role)
-        session = ConsoleSession(adapter, app.handle, clock, app.run_jobs_once, "PracticeBot")
+    async with console_scenario(
+        settings, adapter, ("handlers.admin", "handlers.moderation")
+    ) as session:
         seen = 0
         last_line_output = ""
         for number, line in enumerate(lines, 1):
