@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import itertools
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -171,3 +172,16 @@ async def console_scenario(
         for name, (role, _title) in ROOMS.items():
             await app.ctx.rooms.register(room_chat(name), role)
         yield ConsoleSession(adapter, app.handle, clock, app.run_jobs_once, settings.bot.name)
+
+
+async def until(check: Callable[[], object], within: float = 10.0) -> None:
+    """Wait for something the bot does in the background; `check` returns a bool or an awaitable."""
+    step = 0.02
+    for _ in range(int(within / step)):
+        outcome = check()
+        if inspect.isawaitable(outcome):
+            outcome = await outcome
+        if outcome:
+            return
+        await asyncio.sleep(step)
+    raise TimeoutError(f"still not true after {within}s")

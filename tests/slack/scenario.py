@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-import inspect
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -79,15 +77,3 @@ async def press(
     )
     payload = p.block_actions(card, value, user=user, channel=channel)
     return await p.press(port(adapter), payload)
-
-
-async def until(check: Callable[[], object], within: float = 10.0) -> None:
-    step = 0.02
-    for _ in range(int(within / step)):
-        outcome = check()
-        if inspect.isawaitable(outcome):
-            outcome = await outcome
-        if outcome:
-            return
-        await asyncio.sleep(step)
-    raise TimeoutError(f"still not true after {within}s")

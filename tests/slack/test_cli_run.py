@@ -13,7 +13,7 @@ import pytest
 
 from tests.slack import payloads as p
 from tests.slack.fake_slack import BOT_TOKEN, FakeSlack
-from tests.slack.scenario import until
+from tests.support import until
 
 ROOT = Path(__file__).resolve().parents[2]
 

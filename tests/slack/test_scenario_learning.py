@@ -8,7 +8,8 @@ from pathlib import Path
 from bot.clock import ManualClock
 from tests.slack import payloads as p
 from tests.slack.fake_slack import FakeSlack
-from tests.slack.scenario import cards, labels, port, press, slack_bot, until
+from tests.slack.scenario import cards, labels, port, press, slack_bot
+from tests.support import until
 
 ALICE_DM = f"D{p.ALICE}"
 

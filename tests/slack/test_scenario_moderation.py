@@ -8,7 +8,8 @@ from typing import Any
 
 from tests.slack import payloads as p
 from tests.slack.fake_slack import ADMIN_TOKEN, FakeSlack
-from tests.slack.scenario import cards, labels, port, press, slack_bot, until
+from tests.slack.scenario import cards, labels, port, press, slack_bot
+from tests.support import until
 
 BREACH = "visited Doreen Pike at 14 Elm Road today, NHS 943 476 5919, she's refusing meds"
 FEATURES = ("handlers.admin", "handlers.moderation")

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from tests.slack import payloads as p
 from tests.slack.fake_slack import BOT_USER, FakeSlack
-from tests.slack.scenario import port, slack_bot, until
+from tests.slack.scenario import port, slack_bot
+from tests.support import until
 
 FEATURES = ("handlers.admin", "handlers.moderation", "handlers.questions")
 

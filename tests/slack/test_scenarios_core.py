@@ -9,7 +9,8 @@ from pathlib import Path
 from bot.store.models import ProcessedEvent
 from tests.slack import payloads as p
 from tests.slack.fake_slack import FakeSlack
-from tests.slack.scenario import port, slack_bot, until
+from tests.slack.scenario import port, slack_bot
+from tests.support import until
 
 ALICE_DM = f"D{p.ALICE}"
 

@@ -8,8 +8,7 @@ from bot.events import MessagePosted
 from tests.slack import payloads as p
 from tests.slack.conftest import MakeAdapter
 from tests.slack.fake_slack import APP_TOKEN, FakeSlack
-from tests.slack.scenario import until
-from tests.support import Inbox
+from tests.support import Inbox, until
 
 
 async def test_events_arrive_and_the_bot_reconnects_after_a_drop(

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-import inspect
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -71,19 +69,3 @@ def press(fake: FakeBotAPI, card: dict[str, Any], index: int, user: dict[str, An
 
 def labels(card: dict[str, Any]) -> list[str]:
     return [b["text"] for row in card["reply_markup"]["inline_keyboard"] for b in row]
-
-
-async def until(check: Callable[[], object], within: float = 10.0) -> None:
-    """Wait for something the bot does in the background (polling, the pipeline).
-
-    `check` may return a bool or an awaitable of one.
-    """
-    step = 0.02
-    for _ in range(int(within / step)):
-        outcome = check()
-        if inspect.isawaitable(outcome):
-            outcome = await outcome
-        if outcome:
-            return
-        await asyncio.sleep(step)
-    raise TimeoutError(f"still not true after {within}s")

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import until
 from tests.telegram import updates as u
 from tests.telegram.fake_api import TOKEN, FakeBotAPI
-from tests.telegram.scenario import until
 
 ROOT = Path(__file__).resolve().parents[2]
 

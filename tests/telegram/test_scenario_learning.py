@@ -10,9 +10,10 @@ from typing import Any
 import pytest
 
 from bot.clock import ManualClock
+from tests.support import until
 from tests.telegram import updates as u
 from tests.telegram.fake_api import FakeBotAPI
-from tests.telegram.scenario import cards, labels, press, telegram_bot, until
+from tests.telegram.scenario import cards, labels, press, telegram_bot
 
 ALICE_ID = int(u.ALICE["id"])
 ALICE_DM = u.private_chat(u.ALICE)

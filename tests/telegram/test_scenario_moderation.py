@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.support import until
 from tests.telegram import updates as u
 from tests.telegram.fake_api import FakeBotAPI
-from tests.telegram.scenario import cards, labels, press, telegram_bot, until
+from tests.telegram.scenario import cards, labels, press, telegram_bot
 
 BREACH = "visited Doreen Pike at 14 Elm Road today, NHS 943 476 5919, she's refusing meds"
 GROUP_ID = int(u.GROUP["id"])

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.support import until
 from tests.telegram import updates as u
 from tests.telegram.fake_api import BOT_USERNAME, FakeBotAPI
-from tests.telegram.scenario import labels, telegram_bot, until
+from tests.telegram.scenario import labels, telegram_bot
 
 GROUP_ID = int(u.GROUP["id"])
 

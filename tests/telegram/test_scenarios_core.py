@@ -12,9 +12,10 @@ import aiohttp
 from bot.actions import PrivateNotice, Send
 from bot.config import ChatRole
 from bot.events import Chat, ChatKind, User
+from tests.support import until
 from tests.telegram import updates as u
 from tests.telegram.fake_api import FakeBotAPI
-from tests.telegram.scenario import SECRET, telegram_bot, tg_chat, until
+from tests.telegram.scenario import SECRET, telegram_bot, tg_chat
 
 
 async def _webhook(port: int, body: dict[str, object], secret: str) -> int:
