@@ -71,7 +71,7 @@ class ModerationSection(Section):
 
 class QuestionsSection(Section):
     kb_dir: Path = PACKAGE_ROOT / "handlers" / "questions" / "starter_kb"
-    retriever: Literal["bm25", "hybrid"] = "bm25"
+    retriever: Literal["bm25", "hybrid"] = "hybrid"
     embedding_model: str = "all-MiniLM-L6-v2"
     answer_questions_in_groups: bool = False
 

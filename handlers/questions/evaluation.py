@@ -1,8 +1,8 @@
 """Measure the retriever: `python -m bot eval questions --kb DIR FILE.jsonl [--retriever bm25|hybrid]`.
 
-Answer-or-abstain uses the calibration shipped in handlers/questions/calibration/, fitted on the
-dev set (`--fit` refits it there); a judged file is never used to tune it. `--cross-validate`
-reports out-of-fold figures on the file itself, for the dev set.
+Answer-or-abstain uses the calibration shipped in handlers/questions/calibration/ (`--fit`
+refits it on the files given); a judged file is never used to tune it. `--cross-validate`
+reports out-of-fold figures on the files themselves instead.
 """
 
 from __future__ import annotations
@@ -11,26 +11,86 @@ import argparse
 import json
 import sys
 import time
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
-from handlers.questions.kb import load_kb
-from handlers.questions.retrieval.answerer import Answerer
-from handlers.questions.retrieval.calibration import Calibration, cross_validated, fit
+from bot.config import QuestionsSection
+from handlers.questions.kb import KnowledgeBase, load_kb
+from handlers.questions.retrieval.answerer import Answerer, signal_names
+from handlers.questions.retrieval.calibration import (
+    Calibration,
+    CalibrationMismatch,
+    balanced_threshold,
+    cross_validated,
+    fit,
+)
 
 CALIBRATIONS = Path(__file__).resolve().parent / "calibration"
 
 
+class BadQuestionsFile(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Labelled:
+    id: str
+    question: str
+    gold: tuple[str, ...]
+
+
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", type=Path, help="JSONL: question, gold (ids; [] = not answered)")
+    parser.add_argument(
+        "files",
+        type=Path,
+        nargs="+",
+        metavar="FILE",
+        help="JSONL: question, gold (ids that answer it; [] = the knowledge base does not)",
+    )
     parser.add_argument("--kb", type=Path, required=True, help="knowledge base folder")
-    parser.add_argument("--retriever", choices=["bm25", "hybrid"], default="hybrid")
+    parser.add_argument(
+        "--retriever",
+        choices=["bm25", "hybrid"],
+        default=QuestionsSection().retriever,
+        help="default: the product's default",
+    )
     parser.add_argument("--errors", action="store_true", help="list the failures on stderr")
     parser.add_argument(
-        "--fit", action="store_true", help="refit and store the calibration on FILE"
+        "--fit", action="store_true", help="refit and store the calibration on the FILEs"
     )
-    parser.add_argument("--cross-validate", action="store_true", help="out-of-fold answer/abstain")
+    parser.add_argument(
+        "--cross-validate", action="store_true", help="out-of-fold answer/abstain on the FILEs"
+    )
+
+
+def read_labelled(path: Path, kb: KnowledgeBase) -> tuple[list[Labelled], list[str]]:
+    """The questions of a file, and warnings for gold ids the knowledge base does not have."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BadQuestionsFile(f"{path}: cannot read: {exc}") from None
+    known = {e.id for e in kb.entries}
+    rows, warnings = [], []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise BadQuestionsFile(f"{path}:{number}: not JSON: {exc.msg}") from None
+        question = data.get("question") if isinstance(data, dict) else None
+        gold = data.get("gold", []) if isinstance(data, dict) else None
+        if not isinstance(question, str) or not isinstance(gold, list):
+            raise BadQuestionsFile(
+                f"{path}:{number}: expected an object with 'question' (text) and 'gold' (a list of ids)"
+            )
+        unknown = [g for g in gold if g not in known]
+        if unknown:
+            warnings.append(f"{path}:{number}: gold ids not in the knowledge base: {unknown}")
+        rows.append(Labelled(str(data.get("id", f"{path.stem}:{number}")), question, tuple(gold)))
+    return rows, warnings
 
 
 def run(args: argparse.Namespace) -> int:
@@ -38,69 +98,96 @@ def run(args: argparse.Namespace) -> int:
     for error in errors:
         print(f"kb: {error}", file=sys.stderr)
     if not kb.entries:
+        print(f"kb: no entries loaded from {args.kb}", file=sys.stderr)
         return 2
-    rows = [
-        json.loads(line)
-        for line in args.file.read_text(encoding="utf-8").splitlines()
-        if line.strip()
-    ]
-    answerer = Answerer(kb, args.retriever, cache_dir=Path("var") / "cache")
+    rows: list[Labelled] = []
+    try:
+        for path in args.files:
+            more, warnings = read_labelled(path, kb)
+            rows += more
+            for warning in warnings:
+                print(warning, file=sys.stderr)
+    except BadQuestionsFile as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    if not rows:
+        print("no questions in the files given", file=sys.stderr)
+        return 2
     path = CALIBRATIONS / f"{args.retriever}.json"
-    features, ranked, latencies = [], [], []
-    for row in rows:
-        answerer.rank(row["question"])  # warm
+    calibration = None
+    if not (args.fit or args.cross_validate):
+        try:
+            calibration = Calibration.load(path)
+            calibration.check(signal_names(args.retriever))
+        except (OSError, CalibrationMismatch) as exc:
+            print(f"calibration {path.name}: {exc}", file=sys.stderr)
+            return 2
+    answerer = Answerer(
+        kb, args.retriever, cache_dir=Path("var") / "cache", calibration=calibration
+    )
+    for row in rows[:20]:
+        answerer.answer(row.question)  # warm
+    signals, ranked, latencies = [], [], []
     for row in rows:
         started = time.perf_counter()
-        fused, feats = answerer.rank(row["question"])
+        answer = answerer.answer(row.question)
         latencies.append((time.perf_counter() - started) * 1000)
-        features.append(feats)
-        ranked.append([kb.entries[i].id for i in np.argsort(-fused)[:3]])
-    x = np.asarray(features)
-    in_scope = np.asarray([bool(r["gold"]) for r in rows], dtype=float)
+        if not answer.hits:  # nothing to search for: still a row for fitting and counting
+            answer = replace(answer, signals=answerer.rank(row.question).signals)
+        signals.append(answer.signals)
+        ranked.append([hit.id for hit in answer.hits])
+    x = np.asarray(signals)
+    in_scope = np.asarray([bool(r.gold) for r in rows], dtype=float)
     if args.fit:
-        calibration = fit(x, in_scope)
+        calibration = fit(
+            x, in_scope, signal_names(args.retriever), ", ".join(p.name for p in args.files)
+        )
         calibration.save(path)
     if args.cross_validate:
         probabilities = cross_validated(x, in_scope)
+        threshold = balanced_threshold(probabilities, in_scope)
+        label = f"cross-validated on the files (threshold {threshold:.2f} chosen on them)"
     else:
-        calibration = Calibration.load(path)
-        probabilities = np.asarray([calibration.probability(list(f)) for f in x])
-    answered = probabilities >= 0.5
-    scoped = [i for i, r in enumerate(rows) if r["gold"]]
-    outside = [i for i, r in enumerate(rows) if not r["gold"]]
-    hit1 = [ranked[i][0] in rows[i]["gold"] for i in scoped]
-    hit3 = [any(h in rows[i]["gold"] for h in ranked[i]) for i in scoped]
+        assert calibration is not None
+        probabilities = np.asarray([calibration.probability(f) for f in x])
+        threshold = calibration.threshold
+        label = path.name
+    answered = probabilities >= threshold
+    scoped = [i for i, r in enumerate(rows) if r.gold]
+    outside = [i for i, r in enumerate(rows) if not r.gold]
+    hit1 = [ranked[i][0] in rows[i].gold for i in scoped]
+    hit3 = [any(h in rows[i].gold for h in ranked[i]) for i in scoped]
     rr = [
-        next((1 / (k + 1) for k, h in enumerate(ranked[i]) if h in rows[i]["gold"]), 0.0)
+        next((1 / (k + 1) for k, h in enumerate(ranked[i]) if h in rows[i].gold), 0.0)
         for i in scoped
     ]
+
+    def share(values: list[bool] | np.ndarray) -> float | None:
+        return round(float(np.mean(values)), 4) if len(values) else None
+
     result = {
         "retriever": args.retriever,
         "questions": len(rows),
-        "hit_at_1": round(float(np.mean(hit1)), 4) if scoped else None,
-        "hit_at_3": round(float(np.mean(hit3)), 4) if scoped else None,
-        "mrr": round(float(np.mean(rr)), 4) if scoped else None,
-        "answered_in_scope": round(float(np.mean(answered[scoped])), 4) if scoped else None,
-        "abstained_out_of_scope": round(float(np.mean(~answered[outside])), 4) if outside else None,
+        "in_scope": len(scoped),
+        "out_of_scope": len(outside),
+        "hit_at_1": share(hit1),
+        "hit_at_3": share(hit3),
+        "mrr": share(rr),
+        "answered_in_scope": share(answered[scoped]),
+        "abstained_out_of_scope": share(~answered[outside]),
         "queries_per_second": round(1000 / float(np.mean(latencies)), 1),
         "p99_ms": round(float(np.percentile(latencies, 99)), 3),
-        "calibration": "cross-validated on this file" if args.cross_validate else str(path.name),
+        "calibration": label,
     }
     print(json.dumps(result))
     if args.errors:
         for i, row in enumerate(rows):
-            wrong_rank = bool(row["gold"]) and ranked[i][0] not in row["gold"]
-            wrong_call = bool(row["gold"]) != bool(answered[i])
+            wrong_rank = bool(row.gold) and ranked[i][0] not in row.gold
+            wrong_call = bool(row.gold) != bool(answered[i])
             if wrong_rank or wrong_call:
                 print(
-                    f"{row.get('id', i)}: {row['question']!r} gold={row['gold']} top={ranked[i]} "
+                    f"{row.id}: {row.question!r} gold={list(row.gold)} top={ranked[i]} "
                     f"p={probabilities[i]:.2f}",
                     file=sys.stderr,
                 )
     return 0
-
-
-if __name__ == "__main__":
-    parser = argparse.ArgumentParser(prog="python -m handlers.questions.evaluation")
-    configure(parser)
-    sys.exit(run(parser.parse_args()))

@@ -18,7 +18,7 @@ from bot.router import command_args
 from handlers.questions.kb import load_kb
 from handlers.questions.records import DraftFaq, QuestionRecord
 from handlers.questions.retrieval.answerer import Answerer
-from handlers.questions.retrieval.calibration import Calibration
+from handlers.questions.retrieval.calibration import Calibration, CalibrationMismatch
 
 MAX_QUESTION = 4000
 PREFIX = "q:"
@@ -67,14 +67,12 @@ class QuestionsFeature:
             raise ConfigError(
                 f"questions.kb_dir: no entries loaded from {q.kb_dir}: {'; '.join(map(str, errors))}"
             )
+        path = CALIBRATIONS / f"{q.retriever}.json"
+        calibration = Calibration.load(path) if path.exists() else None
         try:
-            answerer = Answerer(kb, q.retriever, q.embedding_model, cache_dir=Path("var") / "cache")
-        except RuntimeError as exc:
+            return Answerer(kb, q.retriever, q.embedding_model, Path("var") / "cache", calibration)
+        except (RuntimeError, CalibrationMismatch) as exc:
             raise ConfigError(f"questions.retriever: {exc}") from None
-        calibration = CALIBRATIONS / f"{q.retriever}.json"
-        if calibration.exists():
-            answerer.calibration = Calibration.load(calibration)
-        return answerer
 
     # -- asking -------------------------------------------------------------------------------
 

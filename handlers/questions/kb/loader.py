@@ -1,5 +1,6 @@
 """Load a knowledge base folder: faq*.yaml, *.md guidance (front matter + `## ` sections),
-synonyms.yaml. A broken file is reported by file, line and field; the rest still loads."""
+synonyms.yaml, not-covered.yaml. A broken file is reported by file, line and field; the rest
+still loads."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ import yaml
 from handlers.questions.kb.model import Entry, KnowledgeBase, slugify
 
 DEFAULT_SYNONYMS = Path(__file__).resolve().parent.parent / "starter_kb" / "synonyms.yaml"
+SYNONYMS = "synonyms.yaml"
+NOT_COVERED = "not-covered.yaml"
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,9 +36,9 @@ def load_kb(folder: Path) -> tuple[KnowledgeBase, list[KbError]]:
     entries: list[Entry] = []
     if not folder.is_dir():
         return KnowledgeBase(()), [KbError(str(folder), None, None, "not a folder")]
-    synonyms_file = folder / "synonyms.yaml"
+    synonyms_file = folder / SYNONYMS
     for path in sorted(folder.iterdir()):
-        if path.suffix in {".yaml", ".yml"} and path.name != "synonyms.yaml":
+        if path.suffix in {".yaml", ".yml"} and path.name not in {SYNONYMS, NOT_COVERED}:
             entries += _faq_file(path, errors)
         elif path.suffix == ".md" and path.name.lower() != "readme.md":
             entries += _markdown_file(path, errors)
@@ -55,7 +58,35 @@ def load_kb(folder: Path) -> tuple[KnowledgeBase, list[KbError]]:
         seen[entry.id] = entry.source
         unique.append(entry)
     synonyms = _synonyms(synonyms_file if synonyms_file.exists() else DEFAULT_SYNONYMS, errors)
-    return KnowledgeBase(tuple(unique), synonyms), errors
+    not_covered = folder / NOT_COVERED
+    examples = read_questions(not_covered, errors) if not_covered.exists() else []
+    return KnowledgeBase(tuple(unique), synonyms, tuple(examples)), errors
+
+
+def read_questions(path: Path, errors: list[KbError]) -> list[str]:
+    """Example questions: a YAML list, or a mapping of group names to lists."""
+    raw = _read(path, errors)
+    if raw is None:
+        return []
+    try:
+        data = yaml.safe_load(raw)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        errors.append(
+            KbError(path.name, line, None, f"invalid YAML: {getattr(exc, 'problem', exc)}")
+        )
+        return []
+    groups = data.items() if isinstance(data, dict) else [("", data)]
+    questions: list[str] = []
+    for name, group in groups:
+        if not isinstance(group, list) or not all(isinstance(q, str) for q in group):
+            errors.append(
+                KbError(path.name, None, str(name) or None, "expected a list of questions (text)")
+            )
+            continue
+        questions += [q.strip() for q in group if q.strip()]
+    return questions
 
 
 def _read(path: Path, errors: list[KbError]) -> str | None:

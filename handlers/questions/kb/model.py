@@ -47,6 +47,7 @@ class Entry:
 class KnowledgeBase:
     entries: tuple[Entry, ...]
     synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    not_covered: tuple[str, ...] = ()  # questions the guidance does not answer (not-covered.yaml)
 
     def get(self, entry_id: str) -> Entry | None:
         return self._by_id().get(entry_id)

@@ -1,23 +1,46 @@
 """Retrieve, then answer or abstain on a calibrated confidence.
 
-The hybrid retriever fuses normalised BM25 with the best-phrasing embedding similarity
-(weight `ALPHA` on BM25, chosen on the dev set). The confidence is a logistic regression over
-signals of the ranking (scores, margin, agreement of the two retrievers, query-term coverage),
-fitted with cross-validation and stored beside the index; see calibration.py.
+`bm25` ranks by BM25 alone. `hybrid` adds sentence embeddings: each entry scores its best
+phrasing (question, alternatives, sentences), the story-then-question kind of message is also
+read by its last sentence, and BM25 (normalised to the best hit) is fused with weight `ALPHA`.
+The confidence is a logistic regression over the signals of `signal_names()` (calibration.py),
+fitted out-of-fold on labelled questions and stored beside the index.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from handlers.questions.kb import Entry, KnowledgeBase
 from handlers.questions.retrieval.analysis import Analyser
 from handlers.questions.retrieval.bm25 import Bm25Index
+from handlers.questions.retrieval.calibration import Calibration
 
-ALPHA = 0.3
+if TYPE_CHECKING:
+    from handlers.questions.retrieval.dense import DenseIndex, Encoder
+    from handlers.questions.retrieval.scope import NotCovered
+
+ALPHA = 0.2  # weight of BM25 in the hybrid score, chosen on three labelled sets together
+LAST_SENTENCE = 0.25  # weight of a long message's last sentence, where the question usually is
+_SENTENCES = re.compile(r"(?<=[.?!])\s+")
+
+BM25_SIGNALS = ("margin", "bm25", "coverage", "unknown_word")
+HYBRID_SIGNALS = (
+    "top",
+    "margin",
+    "bm25",
+    "dense",
+    "agree",
+    "coverage",
+    "unknown_word",
+    "not_covered",
+    "not_covered_3",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,18 +55,20 @@ class Answer:
     confidence: float
     entry: Entry | None
     hits: list[Hit] = field(default_factory=list)
+    signals: list[float] = field(default_factory=list)
 
 
-def signals(
-    bm25: np.ndarray, dense: np.ndarray | None, fused: np.ndarray, coverage: float
-) -> list[float]:
-    order = np.argsort(-fused)
-    top, second = float(fused[order[0]]), float(fused[order[1]]) if len(order) > 1 else 0.0
-    bm25_top = float(bm25.max())
-    features = [top, top - second, bm25_top / (bm25_top + 5.0), coverage]
-    if dense is not None:
-        features += [float(dense.max()), float(np.argmax(bm25) == np.argmax(dense))]
-    return features
+@dataclass(frozen=True)
+class Ranking:
+    scores: np.ndarray  # one per entry, higher is better
+    signals: list[float]  # in the order of signal_names()
+
+    def top(self, k: int) -> list[int]:
+        return [int(i) for i in np.argsort(-self.scores)[:k]]
+
+
+def signal_names(retriever: str) -> tuple[str, ...]:
+    return HYBRID_SIGNALS if retriever == "hybrid" else BM25_SIGNALS
 
 
 class Answerer:
@@ -53,49 +78,96 @@ class Answerer:
         retriever: str,
         model: str = "all-MiniLM-L6-v2",
         cache_dir: Path | None = None,
-    ):
+        calibration: Calibration | None = None,
+    ) -> None:
         self.kb = kb
         self.retriever = retriever
         self._analyser = Analyser(kb.synonyms, [e.searchable() for e in kb.entries])
         self._bm25 = Bm25Index(kb, self._analyser)
-        self._dense = None
+        self._terms = [set(self._analyser.document(e.searchable())) for e in kb.entries]
+        self._vocabulary = set().union(*self._terms, self._synonym_terms(kb))
+        self._encoder: Encoder | None = None
+        self._dense: DenseIndex | None = None
+        self._scope: NotCovered | None = None
         if retriever == "hybrid":
-            from handlers.questions.retrieval.dense import DenseIndex
+            from handlers.questions.retrieval.dense import DenseIndex, encoder
+            from handlers.questions.retrieval.scope import NotCovered
 
-            self._dense = DenseIndex(kb, model, cache_dir)
-        self.calibration: object | None = None
+            self._encoder = encoder(model)
+            self._dense = DenseIndex(kb, self._encoder, cache_dir)
+            self._scope = NotCovered(kb, self._encoder, self._dense, cache_dir)
+        if calibration is not None:
+            calibration.check(signal_names(retriever))
+        self.calibration = calibration
 
-    def rank(self, question: str) -> tuple[np.ndarray, list[float]]:
-        bm25 = self._bm25.scores(question)
-        normalised = bm25 / bm25.max() if bm25.max() > 0 else bm25
-        dense = self._dense.scores(question) if self._dense is not None else None
-        fused = ALPHA * normalised + (1 - ALPHA) * dense if dense is not None else normalised
+    def rank(self, question: str) -> Ranking:
+        bm25 = self._bm25.scores(question).astype(np.float64)
+        best_bm25 = float(bm25.max())
+        normalised = bm25 / best_bm25 if best_bm25 > 0 else bm25
         terms = set(self._analyser.query(question))
-        coverage = self._coverage(terms, int(np.argmax(fused)))
-        return fused, signals(bm25, dense, fused, coverage)
+        unknown = max(
+            map(self._analyser.rarity, self._analyser.unknown_words(question, self._vocabulary)),
+            default=0.0,
+        )
+        if self._dense is None or self._encoder is None or self._scope is None:
+            top = int(np.argmax(normalised))
+            second = float(np.sort(normalised)[-2]) if len(normalised) > 1 else 0.0
+            signals = [
+                float(normalised[top]) - second,
+                best_bm25 / (best_bm25 + 5.0),
+                self._coverage(terms, top),
+                unknown,
+            ]
+            return Ranking(normalised, signals)
+        views = self._views(question)
+        vectors = self._encoder.encode(views)
+        per_view = self._dense.scores(vectors).astype(np.float64)
+        dense = per_view[0]
+        if len(views) > 1:
+            dense = (1 - LAST_SENTENCE) * per_view[0] + LAST_SENTENCE * per_view[1]
+        fused = ALPHA * normalised + (1 - ALPHA) * dense
+        order = np.argsort(-fused)
+        top = int(order[0])
+        second = float(fused[order[1]]) if len(order) > 1 else 0.0
+        nearest, nearest_3 = self._scope.nearest(vectors[0])
+        signals = [
+            float(fused[top]),
+            float(fused[top]) - second,
+            best_bm25 / (best_bm25 + 5.0),
+            float(per_view[0].max()),
+            float(np.argmax(bm25) == np.argmax(per_view[0])),
+            self._coverage(terms, top),
+            unknown,
+            nearest,
+            nearest_3,
+        ]
+        return Ranking(fused, signals)
+
+    def _views(self, question: str) -> list[str]:
+        corrected = self._analyser.correct(question)
+        sentences = [s for s in _SENTENCES.split(corrected.strip()) if len(s.split()) >= 3]
+        return [corrected, sentences[-1]] if len(sentences) > 1 else [corrected]
+
+    def _synonym_terms(self, kb: KnowledgeBase) -> set[str]:
+        words = " ".join(f"{key} {' '.join(values)}" for key, values in kb.synonyms.items())
+        return set(self._analyser.document(words))
 
     def _coverage(self, terms: set[str], index: int) -> float:
-        if not terms:
-            return 0.0
-        entry = self.kb.entries[index]
-        present = set(self._analyser.document(entry.searchable()))
-        return len(terms & present) / len(terms)
+        return len(terms & self._terms[index]) / len(terms) if terms else 0.0
 
     def search(self, question: str, k: int = 3) -> list[Hit]:
-        fused, _ = self.rank(question)
-        order = np.argsort(-fused)[:k]
-        return [Hit(self.kb.entries[i].id, float(fused[i])) for i in order]
+        ranking = self.rank(question)
+        return [Hit(self.kb.entries[i].id, float(ranking.scores[i])) for i in ranking.top(k)]
 
     def answer(self, question: str) -> Answer:
-        from handlers.questions.retrieval.calibration import Calibration
-
         if not question.strip() or not self._analyser.words(question):
             return Answer(False, 0.0, None, [])
-        fused, features = self.rank(question)
-        order = np.argsort(-fused)[:3]
-        hits = [Hit(self.kb.entries[i].id, float(fused[i])) for i in order]
-        calibration = self.calibration if isinstance(self.calibration, Calibration) else None
-        confidence = calibration.probability(features) if calibration else float(features[0])
-        threshold = calibration.threshold if calibration else 0.5
-        entry = self.kb.entries[int(order[0])]
-        return Answer(confidence >= threshold, confidence, entry, hits)
+        ranking = self.rank(question)
+        top = ranking.top(3)
+        hits = [Hit(self.kb.entries[i].id, float(ranking.scores[i])) for i in top]
+        entry = self.kb.entries[top[0]]
+        if self.calibration is None:  # an uncalibrated index never claims to be sure
+            return Answer(False, 0.0, entry, hits, ranking.signals)
+        confidence = self.calibration.probability(ranking.signals)
+        sure = confidence >= self.calibration.threshold
+        return Answer(sure, confidence, entry, hits, ranking.signals)

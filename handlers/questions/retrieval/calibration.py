@@ -1,13 +1,20 @@
-"""Answer or abstain: a logistic regression over ranking signals, fitted on labelled questions
-with k-fold cross-validation (the reported figures are out-of-fold), stored as JSON."""
+"""Answer or abstain: a logistic regression over ranking signals, fitted on labelled questions,
+with the threshold chosen on out-of-fold probabilities (k-fold cross-validation) so that the
+share of answerable questions answered and the share of the others held back are both as high
+as they can be together. Stored as JSON beside the index."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
+
+
+class CalibrationMismatch(ValueError):
+    pass
 
 
 @dataclass
@@ -17,22 +24,31 @@ class Calibration:
     mean: list[float]
     scale: list[float]
     threshold: float = 0.5
+    signals: list[str] = field(default_factory=list)
+    fitted_on: str = ""
 
-    def probability(self, features: list[float]) -> float:
+    def probability(self, features: Sequence[float]) -> float:
         x = (np.asarray(features) - np.asarray(self.mean)) / np.asarray(self.scale)
         return float(1 / (1 + np.exp(-(x @ np.asarray(self.weights) + self.bias))))
 
+    def check(self, signals: Sequence[str]) -> None:
+        if list(signals) != self.signals:
+            raise CalibrationMismatch(
+                f"the calibration was fitted on the signals {self.signals}, the retriever gives "
+                f"{list(signals)}: refit it with `python -m bot eval questions --fit`"
+            )
+
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(self.__dict__))
+        path.write_text(json.dumps(asdict(self), indent=1) + "\n")
 
     @classmethod
     def load(cls, path: Path) -> Calibration:
         return cls(**json.loads(path.read_text()))
 
 
-def fit(
-    features: np.ndarray, labels: np.ndarray, l2: float = 1.0, steps: int = 2000
+def _regression(
+    features: np.ndarray, labels: np.ndarray, l2: float = 1.0, steps: int = 3000
 ) -> Calibration:
     """Plain gradient descent on the regularised log-loss; small data, no extra dependency."""
     mean = features.mean(axis=0)
@@ -49,14 +65,38 @@ def fit(
 
 
 def cross_validated(
-    features: np.ndarray, labels: np.ndarray, folds: int = 5, seed: int = 7
+    features: np.ndarray, labels: np.ndarray, folds: int = 5, seeds: Sequence[int] = (7, 8, 9)
 ) -> np.ndarray:
-    """Out-of-fold probabilities: each question scored by a model that never saw it."""
-    order = np.random.default_rng(seed).permutation(len(labels))
+    """Out-of-fold probabilities: each question scored by models that never saw it (the mean
+    over a few shuffles, so one lucky split does not decide)."""
     out = np.zeros(len(labels))
-    for k in range(folds):
-        test = order[k::folds]
-        train = np.setdiff1d(order, test)
-        model = fit(features[train], labels[train])
-        out[test] = [model.probability(list(f)) for f in features[test]]
-    return out
+    for seed in seeds:
+        order = np.random.default_rng(seed).permutation(len(labels))
+        for k in range(folds):
+            test = order[k::folds]
+            train = np.setdiff1d(order, test)
+            model = _regression(features[train], labels[train])
+            out[test] += [model.probability(f) for f in features[test]]
+    return out / len(seeds)
+
+
+def balanced_threshold(probabilities: np.ndarray, labels: np.ndarray) -> float:
+    """The threshold at which the worse of (answerable answered, unanswerable held back) is best;
+    among equals, the middle one."""
+    answerable, other = probabilities[labels == 1], probabilities[labels == 0]
+    if not len(answerable) or not len(other):
+        return 0.5
+    candidates = np.linspace(0.05, 0.95, 181)
+    worst = np.array([min((answerable >= t).mean(), (other < t).mean()) for t in candidates])
+    best = candidates[worst >= worst.max() - 1e-9]
+    return float(np.median(best))
+
+
+def fit(
+    features: np.ndarray, labels: np.ndarray, signals: Sequence[str], fitted_on: str = ""
+) -> Calibration:
+    calibration = _regression(features, labels)
+    calibration.threshold = balanced_threshold(cross_validated(features, labels), labels)
+    calibration.signals = list(signals)
+    calibration.fitted_on = fitted_on
+    return calibration

