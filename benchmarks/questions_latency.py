@@ -47,7 +47,7 @@ def grow(kb: KnowledgeBase, size: int, seed: int = 3) -> KnowledgeBase:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--passages", type=int, default=5000)
-    parser.add_argument("--retriever", choices=["bm25", "hybrid"], default="bm25")
+    parser.add_argument("--retriever", choices=["bm25", "hybrid"], default="hybrid")
     args = parser.parse_args()
     kb, _ = load_kb(SHARED / "kb-sample")
     big = grow(kb, args.passages)

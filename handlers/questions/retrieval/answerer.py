@@ -119,23 +119,23 @@ class Answerer:
                 unknown,
             ]
             return Ranking(normalised, signals)
-        views = self._views(question)
-        vectors = self._encoder.encode(views)
-        per_view = self._dense.scores(vectors).astype(np.float64)
-        dense = per_view[0]
-        if len(views) > 1:
-            dense = (1 - LAST_SENTENCE) * per_view[0] + LAST_SENTENCE * per_view[1]
+        views = self._encoder.encode(self._views(question))
+        query = views[0]
+        if len(views) > 1:  # one blended vector: one pass over the phrasings, not two
+            query = (1 - LAST_SENTENCE) * views[0] + LAST_SENTENCE * views[1]
+            query = query / np.linalg.norm(query)
+        dense = self._dense.scores(query[None, :])[0].astype(np.float64)
         fused = ALPHA * normalised + (1 - ALPHA) * dense
         order = np.argsort(-fused)
         top = int(order[0])
         second = float(fused[order[1]]) if len(order) > 1 else 0.0
-        nearest, nearest_3 = self._scope.nearest(vectors[0])
+        nearest, nearest_3 = self._scope.nearest(views[0])
         signals = [
             float(fused[top]),
             float(fused[top]) - second,
             best_bm25 / (best_bm25 + 5.0),
-            float(per_view[0].max()),
-            float(np.argmax(bm25) == np.argmax(per_view[0])),
+            float(dense.max()),
+            float(np.argmax(bm25) == np.argmax(dense)),
             self._coverage(terms, top),
             unknown,
             nearest,
