@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import io
 import itertools
 import uuid
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
 from adapters.console.adapter import ROOMS, ConsoleAdapter, room_chat
 from adapters.console.session import ConsoleSession
@@ -185,3 +187,40 @@ async def until(check: Callable[[], object], within: float = 10.0) -> None:
             return
         await asyncio.sleep(step)
     raise TimeoutError(f"still not true after {within}s")
+
+
+async def play_script(
+    session: ConsoleSession,
+    out: io.StringIO,
+    script: Path,
+    directives: Mapping[str, Callable[[str], None]] | None = None,
+) -> None:
+    """Play a console script whose comments carry checks.
+
+    `# expect: TEXT`: TEXT was printed since the previous expectation (in order);
+    `# expect-not: TEXT`: the line played just before printed nothing containing TEXT;
+    `# NAME: ARG` for a NAME in `directives` calls it with ARG; other comments are ignored.
+    """
+    seen = 0
+    last_line_output = ""
+    lines = script.read_text().splitlines()  # noqa: ASYNC240 (a small local file)
+    for number, line in enumerate(lines, 1):
+        where = f"{script.name}:{number}"
+        printed = out.getvalue()
+        name, _, argument = line.removeprefix("#").partition(":")
+        if line.startswith("# expect:"):
+            wanted = argument.strip()
+            found = printed.find(wanted, seen)
+            assert found >= 0, f"{where}: expected {wanted!r} in:\n{printed[seen:]}"
+            seen = found
+        elif line.startswith("# expect-not:"):
+            unwanted = argument.strip()
+            assert unwanted not in last_line_output, (
+                f"{where}: did not expect {unwanted!r} in:\n{last_line_output}"
+            )
+        elif line.startswith("#") and directives and name.strip() in directives:
+            directives[name.strip()](argument.strip())
+        elif line.strip() and not line.startswith("#"):
+            before = len(printed)
+            assert await session.play([line]) == [], where
+            last_line_output = out.getvalue()[before:]

@@ -15,7 +15,7 @@ from adapters.console.adapter import ConsoleAdapter
 from bot.config import load_settings
 from handlers.learning.badges import verify
 from tests.learning.conftest import write_key
-from tests.support import console_scenario
+from tests.support import console_scenario, play_script
 
 SCENARIOS = sorted((Path(__file__).parent / "scenarios").glob("*.txt"))
 
@@ -34,20 +34,9 @@ async def test_scenario(script: Path, tmp_path: Path) -> None:
     async with console_scenario(
         settings, adapter, ("handlers.admin", "handlers.learning")
     ) as session:
-        seen = 0
-        lines = script.read_text().splitlines()  # noqa: ASYNC240 (a small local file)
-        for number, line in enumerate(lines, 1):
-            if line.startswith("# expect:"):
-                wanted = line.removeprefix("# expect:").strip()
-                printed = out.getvalue()
-                found = printed.find(wanted, seen)
-                assert found >= 0, (
-                    f"{script.name}:{number}: expected {wanted!r} in:\n{printed[seen:]}"
-                )
-                seen = found
-            elif line.startswith("# verify-badge:"):
-                badge = files / line.removeprefix("# verify-badge:").strip()
-                credential = verify(badge.read_text()).credential
-                assert "OpenBadgeCredential" in credential["type"]
-            else:
-                assert await session.play([line]) == [], f"{script.name}:{number}"
+
+        def verify_badge(name: str) -> None:
+            credential = verify((files / name).read_text()).credential
+            assert "OpenBadgeCredential" in credential["type"]
+
+        await play_script(session, out, script, {"verify-badge": verify_badge})

@@ -18,7 +18,7 @@ import pytest
 from adapters.console.adapter import ConsoleAdapter
 from bot.adapter import Capabilities
 from bot.config import load_settings
-from tests.support import console_scenario
+from tests.support import console_scenario, play_script
 
 SCENARIOS = sorted((Path(__file__).parent / "scenarios").glob("*.txt"))
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,32 +35,14 @@ class NoDeleteConsole(ConsoleAdapter):
 @pytest.mark.parametrize("script", SCENARIOS, ids=[s.stem for s in SCENARIOS])
 async def test_scenario(script: Path, tmp_path: Path) -> None:
     settings = load_settings(env={"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"})
-    lines = script.read_text().splitlines()  # noqa: ASYNC240 (a small local file)
+    no_delete = "# capabilities: no-delete" in script.read_text()  # noqa: ASYNC240 (small file)
     out = io.StringIO()
-    console = NoDeleteConsole if "# capabilities: no-delete" in lines else ConsoleAdapter
+    console = NoDeleteConsole if no_delete else ConsoleAdapter
     adapter = console(settings, out=out, files_dir=tmp_path / "files")
     async with console_scenario(
         settings, adapter, ("handlers.admin", "handlers.moderation")
     ) as session:
-        seen = 0
-        last_line_output = ""
-        for number, line in enumerate(lines, 1):
-            where = f"{script.name}:{number}"
-            printed = out.getvalue()
-            if line.startswith("# expect:"):
-                wanted = line.removeprefix("# expect:").strip()
-                found = printed.find(wanted, seen)
-                assert found >= 0, f"{where}: expected {wanted!r} in:\n{printed[seen:]}"
-                seen = found
-            elif line.startswith("# expect-not:"):
-                unwanted = line.removeprefix("# expect-not:").strip()
-                assert unwanted not in last_line_output, (
-                    f"{where}: did not expect {unwanted!r} in:\n{last_line_output}"
-                )
-            elif line.strip() and not line.startswith("#"):
-                before = len(printed)
-                assert await session.play([line]) == [], where
-                last_line_output = out.getvalue()[before:]
+        await play_script(session, out, script)
 
 
 def test_the_real_cli_plays_the_enforce_scenario(tmp_path: Path) -> None:
