@@ -1,0 +1,131 @@
+"""Retrieval and answer-or-abstain as a practitioner and an admin meet them, on the sample
+knowledge base, with the product's default (hybrid) retriever."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from handlers.questions.kb import KnowledgeBase, load_kb
+from handlers.questions.retrieval.analysis import Analyser
+from handlers.questions.retrieval.answerer import Answerer, signal_names
+from handlers.questions.retrieval.calibration import Calibration, CalibrationMismatch
+from handlers.questions.retrieval.dense import DenseIndex, encoder
+from handlers.questions.retrieval.scope import NotCovered
+
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
+SAMPLE = SHARED / "kb-sample"
+CALIBRATION = Path(__file__).resolve().parents[2] / "handlers/questions/calibration/hybrid.json"
+
+
+@pytest.fixture(scope="module")
+def answerer() -> Answerer:
+    kb, _ = load_kb(SAMPLE)
+    return Answerer(kb, "hybrid", calibration=Calibration.load(CALIBRATION))
+
+
+def test_a_situation_described_in_own_words_finds_the_guidance(answerer: Answerer) -> None:
+    answer = answerer.answer("my client's daughter wants to add me on facebook, what do I do?")
+    assert answer.answered
+    assert answer.entry is not None and "friend-request" in answer.entry.id
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How do I get my laptop onto the VPN from home?",
+        "When is payday this month?",
+        "How many days of annual leave can I carry over?",
+    ],
+)
+def test_questions_the_guidance_does_not_answer_go_to_a_person(
+    answerer: Answerer, question: str
+) -> None:
+    assert not answerer.answer(question).answered
+
+
+def test_a_misspelt_acronym_question_still_finds_its_entry(answerer: Answerer) -> None:
+    top = answerer.search("urgnt DoLS how long does it last?")
+    assert top[0].id in {
+        "urgent-dols-authorisation",
+        "mental-capacity-quick-guide#deprivation-of-liberty-safeguards-dols",
+    }
+
+
+def test_real_words_are_not_corrected_into_other_words() -> None:
+    analyser = Analyser({}, ["housing supervision shouting"])
+    assert analyser.correct("He was shouting at the supervison") == (
+        "he was shouting at the supervision"
+    )
+
+
+def test_an_out_of_scope_example_the_knowledge_base_answers_is_dropped() -> None:
+    kb, _ = load_kb(SAMPLE)
+    model = encoder("all-MiniLM-L6-v2")
+    index = DenseIndex(kb, model, None)
+    with_kb_examples = KnowledgeBase(
+        kb.entries,
+        kb.synonyms,
+        ("Can I accept a friend request from someone I support?", "Where is the staff canteen?"),
+    )
+    scope = NotCovered(with_kb_examples, model, index, None)
+    assert "Where is the staff canteen?" in scope.examples
+    assert "Can I accept a friend request from someone I support?" not in scope.examples
+
+
+def test_a_knowledge_base_adds_its_own_not_covered_examples_and_a_broken_file_is_named(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "faq.yaml").write_text("- id: a\n  question: Q?\n  answer: A.\n  source: S\n")
+    (tmp_path / "not-covered.yaml").write_text("hr:\n  - How do I book a lease car?\n")
+    kb, errors = load_kb(tmp_path)
+    assert errors == [] and [e.id for e in kb.entries] == ["a"]
+    assert kb.not_covered == ("How do I book a lease car?",)
+    (tmp_path / "not-covered.yaml").write_text("hr: [unclosed\n")
+    kb, errors = load_kb(tmp_path)
+    assert kb.not_covered == () and str(errors[0]).startswith("not-covered.yaml:")
+
+
+def test_a_calibration_fitted_on_other_signals_is_refused_with_the_fix() -> None:
+    stale = Calibration([0.1], 0.0, [0.0], [1.0], signals=["top"])
+    with pytest.raises(CalibrationMismatch, match="eval questions --fit"):
+        stale.check(signal_names("hybrid"))
+
+
+def test_eval_prints_the_figures_as_one_json_object(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["eval", "questions", "--kb", str(SAMPLE), str(SHARED / "questions-dev.jsonl")])
+    assert code == 0
+    result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert result["retriever"] == "hybrid" and result["questions"] == 150
+    for key in ("hit_at_1", "hit_at_3", "mrr", "answered_in_scope", "abstained_out_of_scope"):
+        assert 0.0 <= result[key] <= 1.0
+    assert result["hit_at_3"] >= result["hit_at_1"] > 0.5
+    assert result["queries_per_second"] > 0 and result["p99_ms"] > 0
+
+
+def test_eval_names_the_line_of_a_broken_questions_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = tmp_path / "q.jsonl"
+    broken.write_text('{"question": "What is DoLS?", "gold": ["what-is-dols"]}\n{"question": \n')
+    assert main(["eval", "questions", "--kb", str(SAMPLE), str(broken)]) == 2
+    assert f"{broken}:2: not JSON" in capsys.readouterr().err
+
+
+def test_eval_warns_about_gold_ids_the_knowledge_base_lacks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    questions = tmp_path / "q.jsonl"
+    questions.write_text(
+        '{"question": "What is DoLS?", "gold": ["what-is-dols"]}\n'
+        '{"question": "Who pays for care?", "gold": ["no-such-entry"]}\n'
+    )
+    assert (
+        main(["eval", "questions", "--kb", str(SAMPLE), str(questions), "--retriever", "bm25"]) == 0
+    )
+    assert f"{questions}:2: gold ids not in the knowledge base: ['no-such-entry']" in (
+        capsys.readouterr().err
+    )
