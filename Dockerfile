@@ -1,4 +1,5 @@
-# Practice Bot: slim Python base, non-root user. Without the semantic extra (torch): BM25 retrieval.
+# Practice Bot: slim Python base, non-root user, with the semantic extra for the default hybrid
+# retriever. torch comes from PyTorch's CPU index first, so pip does not pull a multi-GB CUDA build.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
@@ -11,7 +12,8 @@ COPY handlers ./handlers
 COPY adapters ./adapters
 COPY scheduler ./scheduler
 COPY practicebot.toml ./
-RUN pip install . && mkdir -p /app/var && chown -R practicebot /app/var
+RUN pip install torch --index-url https://download.pytorch.org/whl/cpu \
+ && pip install '.[semantic]' && mkdir -p /app/var && chown -R practicebot /app/var
 
 USER practicebot
 EXPOSE 3000
