@@ -48,9 +48,11 @@ class Analyser:
         self._vocabulary: list[str] = []
         self._known: set[str] = set()
         self._known_stems: set[str] = set()
+        self._corrections: dict[str, str] = {}  # a question is read three ways: correct once
         self.learn(vocabulary)
 
     def learn(self, texts: Iterable[str]) -> None:
+        self._corrections.clear()
         for text in texts:
             for word in _WORD.findall(text.lower()):
                 if word not in self._known and len(word) > 3:
@@ -103,6 +105,13 @@ class Analyser:
         return _WORD.sub(lambda m: self._correct(m.group(0)), text.lower())
 
     def _correct(self, word: str) -> str:
+        if word not in self._corrections:
+            if len(self._corrections) > 50_000:
+                self._corrections.clear()
+            self._corrections[word] = self._closest(word)
+        return self._corrections[word]
+
+    def _closest(self, word: str) -> str:
         if word in self._known or len(word) < 5 or not self._vocabulary or word.isdigit():
             return word
         # a real English word, or another form of a word the knowledge base has ("buddying"),

