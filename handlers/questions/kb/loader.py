@@ -71,11 +71,7 @@ def read_questions(path: Path, errors: list[KbError]) -> list[str]:
     try:
         data = yaml.safe_load(raw)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        errors.append(
-            KbError(path.name, line, None, f"invalid YAML: {getattr(exc, 'problem', exc)}")
-        )
+        errors.append(_yaml_error(path, exc))
         return []
     groups = data.items() if isinstance(data, dict) else [("", data)]
     questions: list[str] = []
@@ -87,6 +83,12 @@ def read_questions(path: Path, errors: list[KbError]) -> list[str]:
             continue
         questions += [q.strip() for q in group if q.strip()]
     return questions
+
+
+def _yaml_error(path: Path, exc: yaml.YAMLError) -> KbError:
+    mark = getattr(exc, "problem_mark", None)
+    line = mark.line + 1 if mark is not None else None
+    return KbError(path.name, line, None, f"invalid YAML: {getattr(exc, 'problem', exc)}")
 
 
 def _read(path: Path, errors: list[KbError]) -> str | None:
@@ -109,11 +111,7 @@ def _faq_file(path: Path, errors: list[KbError]) -> list[Entry]:
         nodes = yaml.compose(raw)
         data = yaml.safe_load(raw)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        errors.append(
-            KbError(path.name, line, None, f"invalid YAML: {getattr(exc, 'problem', exc)}")
-        )
+        errors.append(_yaml_error(path, exc))
         return []
     if not isinstance(data, list):
         errors.append(KbError(path.name, 1, None, "expected a list of FAQ entries"))
