@@ -65,14 +65,10 @@ def load_kb(folder: Path) -> tuple[KnowledgeBase, list[KbError]]:
 
 def read_questions(path: Path, errors: list[KbError]) -> list[str]:
     """Example questions: a YAML list, or a mapping of group names to lists."""
-    raw = _read(path, errors)
-    if raw is None:
+    parsed = _yaml(path, errors)
+    if parsed is None:
         return []
-    try:
-        data = yaml.safe_load(raw)
-    except yaml.YAMLError as exc:
-        errors.append(_yaml_error(path, exc))
-        return []
+    data = parsed[1]
     groups = data.items() if isinstance(data, dict) else [("", data)]
     questions: list[str] = []
     for name, group in groups:
@@ -85,10 +81,19 @@ def read_questions(path: Path, errors: list[KbError]) -> list[str]:
     return questions
 
 
-def _yaml_error(path: Path, exc: yaml.YAMLError) -> KbError:
-    mark = getattr(exc, "problem_mark", None)
-    line = mark.line + 1 if mark is not None else None
-    return KbError(path.name, line, None, f"invalid YAML: {getattr(exc, 'problem', exc)}")
+def _yaml(path: Path, errors: list[KbError]) -> tuple[str, Any] | None:
+    """A YAML file's text and data, or None with the error (file and line) recorded."""
+    raw = _read(path, errors)
+    if raw is None:
+        return None
+    try:
+        return raw, yaml.safe_load(raw)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(exc, "problem", None) or exc
+        errors.append(KbError(path.name, line, None, f"invalid YAML: {problem}"))
+        return None
 
 
 def _read(path: Path, errors: list[KbError]) -> str | None:
@@ -104,18 +109,14 @@ def _read(path: Path, errors: list[KbError]) -> str | None:
 
 
 def _faq_file(path: Path, errors: list[KbError]) -> list[Entry]:
-    raw = _read(path, errors)
-    if raw is None:
+    parsed = _yaml(path, errors)
+    if parsed is None:
         return []
-    try:
-        nodes = yaml.compose(raw)
-        data = yaml.safe_load(raw)
-    except yaml.YAMLError as exc:
-        errors.append(_yaml_error(path, exc))
-        return []
+    raw, data = parsed
     if not isinstance(data, list):
         errors.append(KbError(path.name, 1, None, "expected a list of FAQ entries"))
         return []
+    nodes = yaml.compose(raw)  # parsed once already: this only finds each entry's line
     lines = [n.start_mark.line + 1 for n in nodes.value] if nodes is not None else []
     entries = []
     for index, item in enumerate(data):
@@ -215,14 +216,10 @@ def split_sections(markdown: str) -> list[tuple[str, str]]:
 
 
 def _synonyms(path: Path, errors: list[KbError]) -> dict[str, tuple[str, ...]]:
-    raw = _read(path, errors) if path.exists() else None
-    if raw is None:
+    parsed = _yaml(path, errors) if path.exists() else None
+    if parsed is None:
         return {}
-    try:
-        data = yaml.safe_load(raw) or {}
-    except yaml.YAMLError as exc:
-        errors.append(KbError(path.name, None, None, f"invalid YAML: {exc}"))
-        return {}
+    data = parsed[1] or {}
     if not isinstance(data, dict):
         errors.append(KbError(path.name, 1, None, "expected a mapping: term: [expansions]"))
         return {}

@@ -101,10 +101,11 @@ class Answerer:
         self.calibration = calibration
 
     def rank(self, question: str) -> Ranking:
-        bm25 = self._bm25.scores(question).astype(np.float64)
+        query_terms = self._analyser.query(question)
+        bm25 = self._bm25.scores(query_terms).astype(np.float64)
         best_bm25 = float(bm25.max())
         normalised = bm25 / best_bm25 if best_bm25 > 0 else bm25
-        terms = set(self._analyser.query(question))
+        terms = set(query_terms)
         unknown = max(
             map(self._analyser.rarity, self._analyser.unknown_words(question, self._vocabulary)),
             default=0.0,

@@ -28,8 +28,9 @@ class Bm25Index:
             bm25s.tokenization.Tokenized(ids=ids, vocab=self._vocab), show_progress=False
         )
 
-    def scores(self, query: str) -> np.ndarray:
-        terms = [t for t in self._analyser.query(query) if t in self._vocab]
+    def scores(self, query_terms: list[str]) -> np.ndarray:
+        """Scores for a query already turned into terms by the shared `Analyser.query`."""
+        terms = [t for t in query_terms if t in self._vocab]
         if not terms:
             return np.zeros(len(self.ids), dtype=np.float32)
         return np.asarray(self._model.get_scores(terms), dtype=np.float32)

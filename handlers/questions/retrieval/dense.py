@@ -129,5 +129,6 @@ class DenseIndex:
         second = np.where(second > -1.0, second, best)  # an entry with a single phrasing
         return (best + SECOND_BEST * second) / (1 + SECOND_BEST)
 
-    def best(self, vector: np.ndarray) -> float:
-        return float((self._vectors @ vector).max())
+    def best(self, vectors: np.ndarray) -> np.ndarray:
+        """For each vector, its highest similarity to any phrasing."""
+        return np.asarray((vectors @ self._vectors.T).max(axis=1))

@@ -35,8 +35,8 @@ class NotCovered:
     ) -> None:
         examples = product_examples() + list(kb.not_covered)
         vectors = model.cached(examples, cache_dir, "scope")
-        keep = [i for i, v in enumerate(vectors) if index.best(v) < ANSWERED_BY_KB]
-        self.examples = [examples[i] for i in keep]
+        keep = index.best(vectors) < ANSWERED_BY_KB
+        self.examples = [q for q, kept in zip(examples, keep, strict=True) if kept]
         self._vectors = vectors[keep]
 
     def nearest(self, vector: np.ndarray, k: int = 3) -> tuple[float, float]:
