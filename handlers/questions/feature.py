@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from pathlib import Path
 
@@ -16,12 +17,14 @@ from bot.feature import AppBuilder
 from bot.replies import reply
 from bot.router import command_args
 from handlers.questions.kb import load_kb
+from handlers.questions.kb.approved import APPROVED, ApproveError, NewEntry, add_entry
 from handlers.questions.records import DraftFaq, QuestionRecord
 from handlers.questions.retrieval.answerer import Answerer
 from handlers.questions.retrieval.calibration import Calibration, CalibrationMismatch
 
 MAX_QUESTION = 4000
 PREFIX = "q:"
+DRAFT_BUTTONS = 5  # drafts listed with Approve / Discard buttons at a time
 _MENTION = re.compile(r"<@[^>]+>|@\w+")
 _SMALL_TALK = re.compile(
     r"^(?:hi|hello|hey|hiya|morning|good (?:morning|afternoon|evening)|thanks|thank you|cheers|"
@@ -29,6 +32,7 @@ _SMALL_TALK = re.compile(
     re.IGNORECASE,
 )
 CALIBRATIONS = Path(__file__).resolve().parent / "calibration"
+_DONE = {"approving": "being approved", "approved": "approved", "discarded": "discarded"}
 
 
 class QuestionsFeature:
@@ -198,6 +202,9 @@ class QuestionsFeature:
 
     async def press(self, event: ButtonPressed, ctx: Context) -> None:
         action, _, raw_id = event.data[len(PREFIX) :].partition(":")
+        if action in {"ok", "x"}:
+            await self._decide(event, ctx, action == "ok", raw_id)
+            return
         row = await self._get(ctx, raw_id)
         if row is None:
             await reply(ctx, event, "That question is no longer on record.", private=True)
@@ -350,19 +357,121 @@ class QuestionsFeature:
 
     async def drafts(self, event: MessagePosted, ctx: Context) -> None:
         async with ctx.store.session() as s:
-            rows = (await s.scalars(select(DraftFaq).order_by(DraftFaq.id))).all()
+            rows = (
+                await s.scalars(
+                    select(DraftFaq).where(DraftFaq.status == "pending").order_by(DraftFaq.id)
+                )
+            ).all()
         if not rows:
-            await reply(ctx, event, "No draft FAQ entries yet.", private=True)
+            await reply(ctx, event, "No draft FAQ entries are waiting for approval.", private=True)
             return
+        shown = rows[:DRAFT_BUTTONS]
         lines = [
             f"#{d.id} Q: {d.question[:150]} A: {d.answer[:300]} (saved by {d.saved_by})"
-            for d in rows
+            for d in shown
         ]
+        if len(rows) > len(shown):
+            lines.append(f"...and {len(rows) - len(shown)} more after these.")
+        buttons = tuple(
+            button
+            for d in shown
+            for button in (
+                Button(f"Approve #{d.id}", f"{PREFIX}ok:{d.id}"),
+                Button(f"Discard #{d.id}", f"{PREFIX}x:{d.id}"),
+            )
+        )
         await reply(
             ctx,
             event,
-            "Draft FAQ entries (copy into the knowledge base's faq.yaml to approve):\n"
-            + "\n".join(lines),
+            f"Draft FAQ entries waiting for approval (Approve adds one to {APPROVED} in the "
+            "knowledge base and reloads it):\n" + "\n".join(lines),
+            buttons=buttons,
+            private=True,
+        )
+
+    async def _decide(self, event: ButtonPressed, ctx: Context, approve: bool, raw_id: str) -> None:
+        if not ctx.settings.is_admin(event.user.key):
+            await reply(
+                ctx, event, "Only the bot's admins can approve or discard drafts.", private=True
+            )
+            return
+        draft_id = int(raw_id) if raw_id.isdigit() else -1
+        async with ctx.store.session() as s:  # claim it: two admins tapping at once write it once
+            claimed = await s.execute(
+                update(DraftFaq)
+                .where(DraftFaq.id == draft_id, DraftFaq.status == "pending")
+                .values(
+                    status="approving" if approve else "discarded",
+                    decided_by=event.user.name,
+                    decided_at=ctx.clock.now(),
+                )
+            )
+            draft = await s.get(DraftFaq, draft_id)
+        if draft is None:
+            await reply(ctx, event, "That draft is no longer on record.", private=True)
+            return
+        if not claimed.rowcount:  # type: ignore[attr-defined]
+            done = f" as entry {draft.entry_id}" if draft.entry_id else ""
+            await reply(
+                ctx,
+                event,
+                f"Draft #{draft.id} was already {_DONE.get(draft.status, draft.status)} by "
+                f"{draft.decided_by}{done}.",
+                private=True,
+            )
+            return
+        if not approve:
+            await reply(ctx, event, f"Discarded draft #{draft.id}.", private=True)
+            return
+        await self._approve(event, ctx, draft)
+
+    async def _approve(self, event: ButtonPressed, ctx: Context, draft: DraftFaq) -> None:
+        assert self.answerer is not None
+        kb_dir = self.settings.questions.kb_dir
+        async with ctx.store.session() as s:
+            asked = await s.get(QuestionRecord, draft.question_id)
+        expert = asked.expert_name if asked and asked.expert_name else draft.saved_by
+        entry = NewEntry(
+            draft.question,
+            draft.answer,
+            f"Answer from the practice leads ({expert}), approved by {event.user.name} on "
+            f"{ctx.clock.now():%Y-%m-%d}",
+        )
+        taken = {e.id for e in self.answerer.kb.entries}
+        try:
+            entry_id = await asyncio.to_thread(add_entry, kb_dir, entry, taken)
+        except ApproveError as exc:
+            async with ctx.store.session() as s:  # nothing written: it can be approved again
+                await s.execute(
+                    update(DraftFaq)
+                    .where(DraftFaq.id == draft.id)
+                    .values(status="pending", decided_by=None, decided_at=None)
+                )
+            await reply(ctx, event, f"Draft #{draft.id} was not approved: {exc}.", private=True)
+            return
+        async with ctx.store.session() as s:
+            await s.execute(
+                update(DraftFaq)
+                .where(DraftFaq.id == draft.id)
+                .values(status="approved", entry_id=entry_id)
+            )
+        try:
+            self.answerer = await asyncio.to_thread(self.build)
+        except ConfigError as exc:
+            await reply(
+                ctx,
+                event,
+                f"Approved draft #{draft.id} as entry {entry_id} in {APPROVED}, but the knowledge "
+                f"base did not reload: {exc}",
+                private=True,
+            )
+            return
+        ctx.services.put(self.answerer)
+        await reply(
+            ctx,
+            event,
+            f"Approved draft #{draft.id}: added as FAQ entry {entry_id} to {APPROVED}; the "
+            f"knowledge base now has {len(self.answerer.kb.entries)} entries.",
             private=True,
         )
 
@@ -372,8 +481,8 @@ class QuestionsFeature:
                 ctx, event, "Use /kb reload to rebuild the knowledge base index.", private=True
             )
             return
-        try:
-            self.answerer = self.build()
+        try:  # in a worker thread: questions keep being answered from the old index meanwhile
+            self.answerer = await asyncio.to_thread(self.build)
         except ConfigError as exc:
             await reply(ctx, event, f"The knowledge base did not reload: {exc}", private=True)
             return

@@ -46,3 +46,9 @@ class DraftFaq(Base):
     answer: Mapped[str] = mapped_column(Text)
     saved_by: Mapped[str] = mapped_column(String(255))
     saved_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(
+        String(16), default="pending"
+    )  # | approving | approved | discarded
+    decided_by: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    entry_id: Mapped[str | None] = mapped_column(String(255), nullable=True)

@@ -2,11 +2,30 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
+import pytest
+
 from bot.actions import Send
 from bot.config import ChatRole
 from bot.events import ButtonPressed
 from bot.store import Store
-from tests.support import ALICE, BOB, EXPERTS, GROUP, RecordingAdapter, dm, make_app, post
+from handlers.questions.kb.approved import APPROVED
+from tests.support import (
+    ADMIN,
+    ALICE,
+    BOB,
+    EXPERTS,
+    GROUP,
+    RecordingAdapter,
+    dm,
+    make_app,
+    post,
+)
+
+STARTER_KB = Path(__file__).resolve().parents[2] / "handlers" / "questions" / "starter_kb"
+PENSION = "what is the pension contribution rate this year?"
 
 FEATURES = ("handlers.admin", "handlers.questions")
 
@@ -90,3 +109,76 @@ async def test_bad_questions_get_clear_replies(store: Store) -> None:
     assert "10,000 characters" in said[1]
     assert "couldn't find any words" in said[2]
     assert said[3].startswith("Hello alice!")
+
+
+async def _draft_saved(app, adapter: RecordingAdapter) -> None:  # type: ignore[no-untyped-def]
+    """Bob's question goes to the experts; Alice answers it and saves it as draft FAQ #1."""
+    await app.ctx.rooms.register(EXPERTS, ChatRole.EXPERTS)
+    await app.handle(post(PENSION, user=BOB, chat=dm(BOB)))
+    await app.handle(_press(adapter, ALICE, "Answer", EXPERTS, "p1"))
+    await app.handle(post("It is set nationally each April.", user=ALICE, chat=EXPERTS))
+    await app.handle(_press(adapter, ALICE, "Save as draft FAQ", EXPERTS, "p2"))
+
+
+async def test_an_approved_draft_is_written_to_the_kb_and_answers_the_next_asker(
+    store: Store, tmp_path: Path
+) -> None:
+    kb = tmp_path / "kb"
+    shutil.copytree(STARTER_KB, kb)
+    adapter = RecordingAdapter()
+    async with make_app(store, adapter, FEATURES, questions={"kb_dir": kb}) as app:
+        await _draft_saved(app, adapter)
+        await app.handle(post("/drafts", user=ADMIN, chat=dm(ADMIN)))
+        listing = adapter.private(ADMIN)[-1]
+        assert "#1 Q: what is the pension contribution rate" in listing
+        await app.handle(_press(adapter, ADMIN, "Approve #1", dm(ADMIN), "p3"))
+        done = adapter.private(ADMIN)[-1]
+        assert done.startswith("Approved draft #1: added as FAQ entry ")
+        written = (kb / APPROVED).read_text()
+        assert "It is set nationally each April." in written
+        assert "Answer from the practice leads (alice), approved by admin on 2026-03-02" in written
+        await app.handle(post(PENSION, user=ALICE, chat=dm(ALICE)))
+        answer = adapter.private(ALICE)[-1]
+        assert answer.startswith("It is set nationally each April.")
+        assert "Source: Answer from the practice leads (alice)" in answer
+        await app.handle(_press(adapter, ADMIN, "Approve #1", dm(ADMIN), "p4"))
+        assert adapter.private(ADMIN)[-1].startswith("Draft #1 was already approved by admin")
+        await app.handle(post("/drafts", user=ADMIN, chat=dm(ADMIN)))
+        assert adapter.private(ADMIN)[-1] == "No draft FAQ entries are waiting for approval."
+    assert written.count("- id:") == 1  # the second tap wrote nothing
+
+
+async def test_a_discarded_draft_leaves_the_kb_alone(store: Store, tmp_path: Path) -> None:
+    kb = tmp_path / "kb"
+    shutil.copytree(STARTER_KB, kb)
+    adapter = RecordingAdapter()
+    async with make_app(store, adapter, FEATURES, questions={"kb_dir": kb}) as app:
+        await _draft_saved(app, adapter)
+        await app.handle(post("/drafts", user=ADMIN, chat=dm(ADMIN)))
+        await app.handle(_press(adapter, ALICE, "Discard #1", dm(ALICE), "p3"))
+        assert adapter.private(ALICE)[-1] == "Only the bot's admins can approve or discard drafts."
+        await app.handle(_press(adapter, ADMIN, "Discard #1", dm(ADMIN), "p4"))
+        assert adapter.private(ADMIN)[-1] == "Discarded draft #1."
+    assert not (kb / APPROVED).exists()
+
+
+@pytest.mark.parametrize(
+    ("existing", "why"),
+    [("id: [unclosed\n", "cannot be read"), ("just: a mapping\n", "is not a list of FAQ entries")],
+)
+async def test_a_broken_approved_file_is_named_and_the_draft_stays_pending(
+    store: Store, tmp_path: Path, existing: str, why: str
+) -> None:
+    kb = tmp_path / "kb"
+    shutil.copytree(STARTER_KB, kb)
+    adapter = RecordingAdapter()
+    async with make_app(store, adapter, FEATURES, questions={"kb_dir": kb}) as app:
+        await _draft_saved(app, adapter)
+        (kb / APPROVED).write_text(existing)
+        await app.handle(post("/drafts", user=ADMIN, chat=dm(ADMIN)))
+        await app.handle(_press(adapter, ADMIN, "Approve #1", dm(ADMIN), "p3"))
+        refused = adapter.private(ADMIN)[-1]
+        assert refused.startswith(f"Draft #1 was not approved: {APPROVED} {why}")
+        await app.handle(post("/drafts", user=ADMIN, chat=dm(ADMIN)))
+        assert "#1 Q: what is the pension" in adapter.private(ADMIN)[-1]
+    assert (kb / APPROVED).read_text() == existing
