@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from bot.cli import main
@@ -128,4 +129,36 @@ def test_eval_warns_about_gold_ids_the_knowledge_base_lacks(
     )
     assert f"{questions}:2: gold ids not in the knowledge base: ['no-such-entry']" in (
         capsys.readouterr().err
+    )
+
+
+def test_a_reload_encodes_only_the_phrasings_it_has_not_seen(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    model = encoder("all-MiniLM-L6-v2")
+    real = model.encode
+    asked: list[list[str]] = []
+
+    def counting(texts: list[str]) -> np.ndarray:
+        asked.append(list(texts))
+        return real(texts)
+
+    monkeypatch.setattr(model, "encode", counting)
+    first = model.cached(["a friend request", "a home visit"], tmp_path, "kb")
+    again = model.cached(
+        ["a home visit", "a gift from a family", "a friend request"], tmp_path, "kb"
+    )
+    assert asked == [["a friend request", "a home visit"], ["a gift from a family"]]
+    np.testing.assert_allclose(again[[0, 2]], first[[1, 0]])
+    np.testing.assert_allclose(again[1], real(["a gift from a family"])[0], atol=1e-5)
+
+
+def test_a_damaged_embedding_cache_is_rebuilt_not_trusted(tmp_path: Path) -> None:
+    model = encoder("all-MiniLM-L6-v2")
+    model.cached(["a home visit"], tmp_path, "kb")
+    (cache_file,) = tmp_path.glob("kb-*.npz")
+    cache_file.write_bytes(b"not a numpy file")
+    vectors = model.cached(["a home visit", "a friend request"], tmp_path, "kb")
+    np.testing.assert_allclose(
+        vectors, model.encode(["a home visit", "a friend request"]), atol=1e-5
     )
