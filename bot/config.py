@@ -74,6 +74,8 @@ class QuestionsSection(Section):
     retriever: Literal["bm25", "hybrid"] = "hybrid"
     embedding_model: str = "all-MiniLM-L6-v2"
     answer_questions_in_groups: bool = False
+    # days the words of an answered question (and an expert's answer) are kept
+    retention_days: int = Field(default=90, ge=1, le=3650)
 
 
 class LearningSection(Section):

@@ -19,6 +19,7 @@ from bot.router import command_args
 from handlers.questions.kb import load_kb
 from handlers.questions.kb.approved import APPROVED, ApproveError, NewEntry, add_entry
 from handlers.questions.records import DraftFaq, QuestionRecord
+from handlers.questions.retention import PURGE_EVERY_SECONDS, purge_question_texts
 from handlers.questions.retrieval.answerer import Answerer
 from handlers.questions.retrieval.calibration import Calibration, CalibrationMismatch
 
@@ -56,6 +57,7 @@ class QuestionsFeature:
         app.router.button(PREFIX, self.press)
         app.router.text(self.is_expert_answer, self.expert_answer)
         app.router.question(self.question)
+        app.jobs.every(PURGE_EVERY_SECONDS, "questions-retention", purge_question_texts)
 
     async def start(self, ctx: Context) -> None:
         self.answerer = self.build()
@@ -217,6 +219,15 @@ class QuestionsFeature:
                     .values(feedback="helpful" if action == "h" else "not_helpful")
                 )
             await reply(ctx, event, "Thanks, that helps us improve the guidance.", private=True)
+        elif action == "p" and row.purged_at is not None:
+            days = self.settings.questions.retention_days
+            await reply(
+                ctx,
+                event,
+                f"That question's words were deleted {days} days after it was answered, as the "
+                "retention policy asks: please ask it again to reach a person.",
+                private=True,
+            )
         elif action == "p":
             async with ctx.store.session() as s:
                 await s.execute(

@@ -11,7 +11,8 @@ from bot.store import Base, UTCDateTime
 
 
 class QuestionRecord(Base):
-    """A question that passed moderation; kept to answer it, escalate it and learn from feedback."""
+    """A question that passed moderation; kept to answer it, escalate it and learn from feedback.
+    Its words are deleted `questions.retention_days` after it was answered (retention.py)."""
 
     __tablename__ = "questions"
 
@@ -33,6 +34,7 @@ class QuestionRecord(Base):
     expert_answer: Mapped[str | None] = mapped_column(Text, nullable=True)
     asked_at: Mapped[datetime] = mapped_column(UTCDateTime())
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 class DraftFaq(Base):

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import shutil
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from bot.actions import Send
+from bot.clock import ManualClock
 from bot.config import ChatRole
 from bot.events import ButtonPressed
 from bot.store import Store
 from handlers.questions.kb.approved import APPROVED
+from handlers.questions.records import QuestionRecord
 from tests.support import (
     ADMIN,
     ALICE,
@@ -182,3 +186,29 @@ async def test_a_broken_approved_file_is_named_and_the_draft_stays_pending(
         await app.handle(post("/drafts", user=ADMIN, chat=dm(ADMIN)))
         assert "#1 Q: what is the pension" in adapter.private(ADMIN)[-1]
     assert (kb / APPROVED).read_text() == existing
+
+
+async def test_an_answered_questions_words_are_deleted_after_the_retention_period(
+    store: Store,
+) -> None:
+    adapter = RecordingAdapter()
+    clock = ManualClock(datetime(2026, 3, 2, 10, 0, tzinfo=UTC))
+    async with make_app(store, adapter, FEATURES, clock=clock) as app:
+        await app.ctx.rooms.register(EXPERTS, ChatRole.EXPERTS)
+        await app.handle(post("why did the bot remove my post?", chat=dm(ALICE)))
+        await app.handle(post(PENSION, user=BOB, chat=dm(BOB)))  # waits for an expert
+        clock.advance(timedelta(days=89))
+        await app.run_jobs_once()
+        async with store.session() as s:
+            kept = [r.text for r in (await s.scalars(select(QuestionRecord))).all()]
+        assert kept == ["why did the bot remove my post?", PENSION]
+        clock.advance(timedelta(days=2))
+        await app.run_jobs_once()
+        async with store.session() as s:
+            rows = (await s.scalars(select(QuestionRecord).order_by(QuestionRecord.id))).all()
+        assert [r.text for r in rows] == ["", PENSION]  # the waiting one is still needed
+        assert rows[0].entry_id is not None and rows[0].purged_at is not None
+        await app.handle(_press(adapter, ALICE, "Ask a person", dm(ALICE), "p1"))
+        assert "words were deleted 90 days after it was answered" in adapter.private(ALICE)[-1]
+        await app.handle(post("/unanswered", user=ALICE, chat=EXPERTS))
+        assert PENSION in adapter.to(EXPERTS)[-1]
