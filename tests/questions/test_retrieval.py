@@ -14,7 +14,7 @@ from handlers.questions.kb import KnowledgeBase, load_kb
 from handlers.questions.retrieval.analysis import Analyser
 from handlers.questions.retrieval.answerer import Answerer, signal_names
 from handlers.questions.retrieval.calibration import Calibration, CalibrationMismatch
-from handlers.questions.retrieval.dense import DenseIndex, encoder
+from handlers.questions.retrieval.dense import DenseIndex, Encoder, _model_path, encoder
 from handlers.questions.retrieval.scope import NotCovered
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
@@ -162,3 +162,21 @@ def test_a_damaged_embedding_cache_is_rebuilt_not_trusted(tmp_path: Path) -> Non
     np.testing.assert_allclose(
         vectors, model.encode(["a home visit", "a friend request"]), atol=1e-5
     )
+
+
+def test_the_model_on_onnx_runtime_gives_the_vectors_torch_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sentence_transformers import SentenceTransformer
+
+    monkeypatch.setenv("PRACTICEBOT_MODEL_CACHE", str(tmp_path))
+    model = Encoder("all-MiniLM-L6-v2")  # not the process's: this one exports afresh
+    assert model.runtime == "onnxruntime" and len(list(tmp_path.glob("*.onnx"))) == 1
+    texts = [
+        "s42",
+        "My client's daughter wants to add me on facebook and I don't know what to say to her.",
+        "Can I give a service user a lift in my own car?",
+    ]  # different lengths: one padded batch
+    torch_model = SentenceTransformer(_model_path("all-MiniLM-L6-v2"), device="cpu")
+    expected = torch_model.encode(texts, normalize_embeddings=True)
+    np.testing.assert_allclose(model.encode(texts), expected, atol=1e-5)

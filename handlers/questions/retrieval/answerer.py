@@ -93,7 +93,7 @@ class Answerer:
             from handlers.questions.retrieval.dense import DenseIndex, encoder
             from handlers.questions.retrieval.scope import NotCovered
 
-            self._encoder = encoder(model, cache_dir)
+            self._encoder = encoder(model)
             self._dense = DenseIndex(kb, self._encoder, cache_dir)
             self._scope = NotCovered(kb, self._encoder, self._dense, cache_dir)
         if calibration is not None:

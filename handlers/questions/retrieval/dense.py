@@ -8,7 +8,6 @@ import hashlib
 import importlib.util
 import os
 import re
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -43,7 +42,7 @@ class Encoder:
     """One sentence-transformers model giving normalised vectors, run by ONNX Runtime where it
     can be (onnx.py), else by torch."""
 
-    def __init__(self, name: str, cache_dir: Path | None = None) -> None:
+    def __init__(self, name: str) -> None:
         try:
             from sentence_transformers import SentenceTransformer
         except ImportError as exc:
@@ -62,8 +61,7 @@ class Encoder:
         path = _model_path(name)
         self._model = SentenceTransformer(path, device="cpu")
         self._lock = threading.Lock()
-        folder = (cache_dir or Path(tempfile.gettempdir()) / "practicebot") / "onnx"
-        self._fast = onnx_encoder(self._model, name, str(self._model_folder(path)), folder)
+        self._fast = onnx_encoder(self._model, name, str(self._model_folder(path)))
         self.runtime = "onnxruntime" if self._fast is not None else "torch"
 
     @staticmethod
@@ -171,10 +169,10 @@ def _fastest_product(matrix: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
 _ENCODERS: dict[str, Encoder] = {}
 
 
-def encoder(name: str, cache_dir: Path | None = None) -> Encoder:
+def encoder(name: str) -> Encoder:
     """One model per process: a reload or a second answerer must not load it again."""
     if name not in _ENCODERS:
-        _ENCODERS[name] = Encoder(name, cache_dir)
+        _ENCODERS[name] = Encoder(name)
     return _ENCODERS[name]
 
 

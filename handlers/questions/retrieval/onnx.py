@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import tempfile
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
@@ -105,8 +106,23 @@ class OnnxEncoder:
         return out
 
 
-def onnx_encoder(model: Any, name: str, model_path: str, folder: Path) -> OnnxEncoder | None:
-    """The model on ONNX Runtime, exported into `folder` the first time; None to stay on torch."""
+def export_folder() -> Path:
+    """Where exported models are kept: one per machine and user, whatever the working folder
+    (`PRACTICEBOT_MODEL_CACHE`, else the user's cache folder, else the temporary folder)."""
+    chosen = os.environ.get("PRACTICEBOT_MODEL_CACHE")
+    if chosen:
+        return Path(chosen)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    folder = Path(base) / "practicebot" / "onnx"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return Path(tempfile.gettempdir()) / "practicebot-onnx"
+    return folder
+
+
+def onnx_encoder(model: Any, name: str, model_path: str) -> OnnxEncoder | None:
+    """The model on ONNX Runtime, exported the first time; None to stay on torch."""
     if not _plain_mean_pooling(model):
         return None
     try:
@@ -123,7 +139,7 @@ def onnx_encoder(model: Any, name: str, model_path: str, folder: Path) -> OnnxEn
     )
     stamp = "|".join(f"{w.name}:{w.stat().st_size}:{w.stat().st_mtime_ns}" for w in weights)
     digest = hashlib.sha256(f"{name}|{model_path}|{stamp}|{inputs}".encode()).hexdigest()[:16]
-    path = folder / f"{name.replace('/', '_')}-{digest}.onnx"
+    path = export_folder() / f"{name.replace('/', '_')}-{digest}.onnx"
     try:
         if not path.exists():
             _export(model, path, inputs)
