@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import re
+from datetime import timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 
@@ -26,6 +28,8 @@ from handlers.questions.retrieval.calibration import Calibration, CalibrationMis
 MAX_QUESTION = 4000
 PREFIX = "q:"
 DRAFT_BUTTONS = 5  # drafts listed with Approve / Discard buttons at a time
+CLAIM_MINUTES = 30  # an expert's claim on a question, before another may take it over
+CLAIM = timedelta(minutes=CLAIM_MINUTES)
 _MENTION = re.compile(r"<@[^>]+>|@\w+")
 _SMALL_TALK = re.compile(
     r"^(?:hi|hello|hey|hiya|morning|good (?:morning|afternoon|evening)|thanks|thank you|cheers|"
@@ -245,21 +249,46 @@ class QuestionsFeature:
                     private=True,
                 )
                 return
-            async with ctx.store.session() as s:
-                await s.execute(
-                    update(QuestionRecord)
-                    .where(QuestionRecord.id == row.id)
-                    .values(answering_by=event.user.key)
-                )
-            await reply(
-                ctx,
-                event,
-                f"{event.user.name}, type your answer to question #{row.id} as your next message here.",
-            )
+            await self._claim(event, ctx, row)
         elif action == "d":
             await self._save_draft(event, ctx, row)
         else:
             await reply(ctx, event, "That button is no longer active.", private=True)
+
+    async def _claim(self, event: ButtonPressed, ctx: Context, row: QuestionRecord) -> None:
+        """One expert answers a question at a time, so nobody's reply is left undelivered; a
+        claim nobody has followed up for CLAIM_MINUTES can be taken over."""
+        now = ctx.clock.now()
+        other = row.answering_by not in (None, event.user.key)
+        if other and row.answering_since and now - row.answering_since < CLAIM:
+            zone = ZoneInfo(self.settings.bot.timezone)
+            since = row.answering_since.astimezone(zone)
+            await reply(
+                ctx,
+                event,
+                f"{row.answering_name} is already answering question #{row.id} (since "
+                f"{since:%H:%M}); if there is no answer by {since + CLAIM:%H:%M}, tap Answer "
+                "again to take it over.",
+                private=True,
+            )
+            return
+        async with ctx.store.session() as s:
+            await s.execute(
+                update(QuestionRecord)
+                .where(QuestionRecord.id == row.id)
+                .values(
+                    answering_by=event.user.key,
+                    answering_name=event.user.name,
+                    answering_since=now,
+                )
+            )
+        taken = f" (taking it over from {row.answering_name})" if other else ""
+        await reply(
+            ctx,
+            event,
+            f"{event.user.name}, type your answer to question #{row.id} as your next message "
+            f"here{taken}.",
+        )
 
     async def _get(self, ctx: Context, raw_id: str) -> QuestionRecord | None:
         if not raw_id.isdigit():
@@ -303,6 +332,8 @@ class QuestionsFeature:
                     expert_answer=event.text,
                     expert_name=event.user.name,
                     answering_by=None,
+                    answering_name=None,
+                    answering_since=None,
                     answered_at=ctx.clock.now(),
                 )
             )

@@ -30,6 +30,8 @@ class QuestionRecord(Base):
     status: Mapped[str] = mapped_column(String(24))  # answered | escalated | expert_answered
     feedback: Mapped[str | None] = mapped_column(String(16), nullable=True)
     answering_by: Mapped[str | None] = mapped_column(String(160), nullable=True)
+    answering_name: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    answering_since: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     expert_name: Mapped[str | None] = mapped_column(String(255), nullable=True)
     expert_answer: Mapped[str | None] = mapped_column(Text, nullable=True)
     asked_at: Mapped[datetime] = mapped_column(UTCDateTime())

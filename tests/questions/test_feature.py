@@ -212,3 +212,32 @@ async def test_an_answered_questions_words_are_deleted_after_the_retention_perio
         assert "words were deleted 90 days after it was answered" in adapter.private(ALICE)[-1]
         await app.handle(post("/unanswered", user=ALICE, chat=EXPERTS))
         assert PENSION in adapter.to(EXPERTS)[-1]
+
+
+async def test_a_second_expert_is_told_who_is_answering_and_can_take_over_after_30_minutes(
+    store: Store,
+) -> None:
+    adapter = RecordingAdapter()
+    clock = ManualClock(datetime(2026, 3, 2, 10, 0, tzinfo=UTC))
+    async with make_app(store, adapter, FEATURES, clock=clock) as app:
+        await app.ctx.rooms.register(EXPERTS, ChatRole.EXPERTS)
+        await app.handle(post(PENSION, user=BOB, chat=dm(BOB)))
+        await app.handle(_press(adapter, ALICE, "Answer", EXPERTS, "p1"))
+        await app.handle(_press(adapter, ADMIN, "Answer", EXPERTS, "p2"))
+        assert adapter.private(ADMIN)[-1] == (
+            "alice is already answering question #1 (since 10:00); if there is no answer by "
+            "10:30, tap Answer again to take it over."
+        )  # 10:00 in London on 2 March is 10:00 UTC
+        await app.handle(post("It is set nationally each April.", user=ALICE, chat=EXPERTS))
+        assert adapter.private(BOB)[-1].endswith("It is set nationally each April.")
+
+        await app.handle(post("what is my salary band?", user=BOB, chat=dm(BOB)))
+        await app.handle(_press(adapter, ALICE, "Answer", EXPERTS, "p3"))
+        clock.advance(timedelta(minutes=31))
+        await app.handle(_press(adapter, ADMIN, "Answer", EXPERTS, "p4"))
+        assert adapter.to(EXPERTS)[-1] == (
+            "admin, type your answer to question #2 as your next message here "
+            "(taking it over from alice)."
+        )
+        await app.handle(post("Your payslip shows it.", user=ADMIN, chat=EXPERTS))
+        assert adapter.private(BOB)[-1].endswith("Your payslip shows it.")
