@@ -216,12 +216,7 @@ class QuestionsFeature:
             await reply(ctx, event, "That question is no longer on record.", private=True)
             return
         if action in {"h", "n"}:
-            async with ctx.store.session() as s:
-                await s.execute(
-                    update(QuestionRecord)
-                    .where(QuestionRecord.id == row.id)
-                    .values(feedback="helpful" if action == "h" else "not_helpful")
-                )
+            await _set(ctx, row.id, feedback="helpful" if action == "h" else "not_helpful")
             await reply(ctx, event, "Thanks, that helps us improve the guidance.", private=True)
         elif action == "p" and row.purged_at is not None:
             days = self.settings.questions.retention_days
@@ -233,12 +228,7 @@ class QuestionsFeature:
                 private=True,
             )
         elif action == "p":
-            async with ctx.store.session() as s:
-                await s.execute(
-                    update(QuestionRecord)
-                    .where(QuestionRecord.id == row.id)
-                    .values(status="escalated")
-                )
+            await _set(ctx, row.id, status="escalated")
             await self._escalate(event, ctx, row.id, row.text)
         elif action == "a":
             if row.status == "expert_answered":
@@ -272,16 +262,13 @@ class QuestionsFeature:
                 private=True,
             )
             return
-        async with ctx.store.session() as s:
-            await s.execute(
-                update(QuestionRecord)
-                .where(QuestionRecord.id == row.id)
-                .values(
-                    answering_by=event.user.key,
-                    answering_name=event.user.name,
-                    answering_since=now,
-                )
-            )
+        await _set(
+            ctx,
+            row.id,
+            answering_by=event.user.key,
+            answering_name=event.user.name,
+            answering_since=now,
+        )
         taken = f" (taking it over from {row.answering_name})" if other else ""
         await reply(
             ctx,
@@ -323,20 +310,17 @@ class QuestionsFeature:
             return
         if not await ctx.moderation.screen(event, ctx):
             return
-        async with ctx.store.session() as s:
-            await s.execute(
-                update(QuestionRecord)
-                .where(QuestionRecord.id == row.id)
-                .values(
-                    status="expert_answered",
-                    expert_answer=event.text,
-                    expert_name=event.user.name,
-                    answering_by=None,
-                    answering_name=None,
-                    answering_since=None,
-                    answered_at=ctx.clock.now(),
-                )
-            )
+        await _set(
+            ctx,
+            row.id,
+            status="expert_answered",
+            expert_answer=event.text,
+            expert_name=event.user.name,
+            answering_by=None,
+            answering_name=None,
+            answering_since=None,
+            answered_at=ctx.clock.now(),
+        )
         asked_in = Chat(row.platform, row.chat_id, ChatKind(row.chat_kind), row.chat_title)
         await ctx.act(
             Send(
@@ -534,6 +518,13 @@ class QuestionsFeature:
             event,
             f"Knowledge base reloaded: {len(self.answerer.kb.entries)} entries.",
             private=True,
+        )
+
+
+async def _set(ctx: Context, question_id: int, **values: object) -> None:
+    async with ctx.store.session() as s:
+        await s.execute(
+            update(QuestionRecord).where(QuestionRecord.id == question_id).values(**values)
         )
 
 
