@@ -216,7 +216,9 @@ class QuestionsFeature:
             await reply(ctx, event, "That question is no longer on record.", private=True)
             return
         if action in {"h", "n"}:
-            await _set(ctx, row.id, feedback="helpful" if action == "h" else "not_helpful")
+            await _set(
+                ctx, QuestionRecord, row.id, feedback="helpful" if action == "h" else "not_helpful"
+            )
             await reply(ctx, event, "Thanks, that helps us improve the guidance.", private=True)
         elif action == "p" and row.purged_at is not None:
             days = self.settings.questions.retention_days
@@ -228,7 +230,7 @@ class QuestionsFeature:
                 private=True,
             )
         elif action == "p":
-            await _set(ctx, row.id, status="escalated")
+            await _set(ctx, QuestionRecord, row.id, status="escalated")
             await self._escalate(event, ctx, row.id, row.text)
         elif action == "a":
             if row.status == "expert_answered":
@@ -264,6 +266,7 @@ class QuestionsFeature:
             return
         await _set(
             ctx,
+            QuestionRecord,
             row.id,
             answering_by=event.user.key,
             answering_name=event.user.name,
@@ -312,6 +315,7 @@ class QuestionsFeature:
             return
         await _set(
             ctx,
+            QuestionRecord,
             row.id,
             status="expert_answered",
             expert_answer=event.text,
@@ -467,32 +471,22 @@ class QuestionsFeature:
         try:
             entry_id = await asyncio.to_thread(add_entry, kb_dir, entry, taken)
         except ApproveError as exc:
-            async with ctx.store.session() as s:  # nothing written: it can be approved again
-                await s.execute(
-                    update(DraftFaq)
-                    .where(DraftFaq.id == draft.id)
-                    .values(status="pending", decided_by=None, decided_at=None)
-                )
+            # nothing written: it can be approved again
+            await _set(ctx, DraftFaq, draft.id, status="pending", decided_by=None, decided_at=None)
             await reply(ctx, event, f"Draft #{draft.id} was not approved: {exc}.", private=True)
             return
-        async with ctx.store.session() as s:
-            await s.execute(
-                update(DraftFaq)
-                .where(DraftFaq.id == draft.id)
-                .values(status="approved", entry_id=entry_id)
-            )
-        try:
-            self.answerer = await asyncio.to_thread(self.build)
-        except ConfigError as exc:
+        await _set(ctx, DraftFaq, draft.id, status="approved", entry_id=entry_id)
+        failed = await self._reload(ctx)
+        if failed:
             await reply(
                 ctx,
                 event,
                 f"Approved draft #{draft.id} as entry {entry_id} in {APPROVED}, but the knowledge "
-                f"base did not reload: {exc}",
+                f"base did not reload: {failed}",
                 private=True,
             )
             return
-        ctx.services.put(self.answerer)
+        assert self.answerer is not None
         await reply(
             ctx,
             event,
@@ -501,18 +495,28 @@ class QuestionsFeature:
             private=True,
         )
 
+    async def _reload(self, ctx: Context) -> str | None:
+        """Rebuild the index in a worker thread (questions keep being answered from the old one
+        meanwhile) and put it in place; the reason if it could not be built."""
+        try:
+            answerer = await asyncio.to_thread(self.build)
+        except ConfigError as exc:
+            return str(exc)
+        self.answerer = answerer
+        ctx.services.put(answerer)
+        return None
+
     async def kb_command(self, event: MessagePosted, ctx: Context) -> None:
         if command_args(event.text).lower() != "reload":
             await reply(
                 ctx, event, "Use /kb reload to rebuild the knowledge base index.", private=True
             )
             return
-        try:  # in a worker thread: questions keep being answered from the old index meanwhile
-            self.answerer = await asyncio.to_thread(self.build)
-        except ConfigError as exc:
-            await reply(ctx, event, f"The knowledge base did not reload: {exc}", private=True)
+        failed = await self._reload(ctx)
+        if failed:
+            await reply(ctx, event, f"The knowledge base did not reload: {failed}", private=True)
             return
-        ctx.services.put(self.answerer)
+        assert self.answerer is not None
         await reply(
             ctx,
             event,
@@ -521,11 +525,11 @@ class QuestionsFeature:
         )
 
 
-async def _set(ctx: Context, question_id: int, **values: object) -> None:
+async def _set(
+    ctx: Context, table: type[QuestionRecord] | type[DraftFaq], row_id: int, **values: object
+) -> None:
     async with ctx.store.session() as s:
-        await s.execute(
-            update(QuestionRecord).where(QuestionRecord.id == question_id).values(**values)
-        )
+        await s.execute(update(table).where(table.id == row_id).values(**values))
 
 
 def create(settings: Settings) -> QuestionsFeature:

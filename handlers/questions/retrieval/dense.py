@@ -1,6 +1,6 @@
 """Sentence embeddings (the optional `semantic` extra): imported only when the hybrid retriever
-is chosen, so BM25 works without torch. Vectors are cached on disk, one per text by a hash of it, and
-built at start-up or reload, never per question."""
+is chosen, so BM25 works without torch. Vectors are cached on disk, one per text (by a hash of
+it), and built at start-up or reload, never per question."""
 
 from __future__ import annotations
 
@@ -93,6 +93,13 @@ class Encoder:
             )
         return np.asarray(vectors, dtype=np.float32)
 
+    @property
+    def dimension(self) -> int:
+        if self._fast is not None:
+            return self._fast.dimension
+        size = getattr(self._model, "get_embedding_dimension", None)
+        return int((size or self._model.get_sentence_embedding_dimension)())
+
     def cached(self, texts: Sequence[str], cache_dir: Path | None, label: str) -> np.ndarray:
         """Vectors for many texts, kept on disk one per text (keyed by a hash of the text), so a
         reload after one new FAQ entry encodes that entry's phrasings only."""
@@ -100,40 +107,35 @@ class Encoder:
             return self.encode(texts)
         path = cache_dir / f"{label}-{CACHE_VERSION}-{self.name.replace('/', '_')}.npz"
         keys = [hashlib.sha256(t.encode()).hexdigest()[:32] for t in texts]
-        stored, known = _load_vectors(path)
-        if len(known) > MAX_CACHED:  # texts of many past versions: keep only what is used now
-            stored, known = stored[:0], {}
-        missing = dict(zip(keys, texts, strict=True))
-        for key in known.keys() & missing.keys():
-            del missing[key]
+        stored, order = _load_vectors(path, self.dimension)
+        if len(order) > MAX_CACHED:  # texts of many past versions: keep only what is used now
+            stored, order = stored[:0], []
+        row = {key: i for i, key in enumerate(order)}
+        missing = {k: t for k, t in zip(keys, texts, strict=True) if k not in row}
         if missing:
-            fresh = self.encode(list(missing.values()))
-            if len(stored) and stored.shape[1:] != fresh.shape[1:]:  # not this model's: start over
-                missing = dict(zip(keys, texts, strict=True))
-                fresh = self.encode(list(missing.values()))
-                known = {}
-            if not known:
-                stored = fresh[:0]
-            known.update({key: len(stored) + i for i, key in enumerate(missing)})
-            stored = np.concatenate([stored, fresh])
+            stored = np.concatenate([stored, self.encode(list(missing.values()))])
+            for key in missing:
+                row[key] = len(order)
+                order.append(key)
             path.parent.mkdir(parents=True, exist_ok=True)
             partial = path.with_name(path.name + ".partial.npz")
-            np.savez(partial, vectors=stored, keys=np.asarray(sorted(known, key=known.__getitem__)))
+            np.savez(partial, vectors=stored, keys=np.asarray(order))
             os.replace(partial, path)
-        return np.ascontiguousarray(stored[[known[k] for k in keys]], dtype=np.float32)
+        return np.ascontiguousarray(stored[[row[k] for k in keys]], dtype=np.float32)
 
 
-def _load_vectors(path: Path) -> tuple[np.ndarray, dict[str, int]]:
-    """The vectors on disk and the row of each text's key; nothing if the file is missing or
-    damaged (a damaged cache is rebuilt, never trusted)."""
+def _load_vectors(path: Path, dimension: int) -> tuple[np.ndarray, list[str]]:
+    """The vectors on disk and the key of each row; nothing if the file is missing, damaged or
+    holds vectors of another size (a damaged cache is rebuilt, never trusted)."""
+    empty = np.zeros((0, dimension), dtype=np.float32)
     try:
         with np.load(path) as data:
             vectors, keys = data["vectors"], data["keys"]
     except (OSError, ValueError, KeyError, EOFError):
-        return np.zeros((0, 0), dtype=np.float32), {}
-    if vectors.ndim != 2 or len(vectors) != len(keys):
-        return np.zeros((0, 0), dtype=np.float32), {}
-    return vectors, {str(k): i for i, k in enumerate(keys)}
+        return empty, []
+    if vectors.ndim != 2 or vectors.shape[1] != dimension or len(vectors) != len(keys):
+        return empty, []
+    return vectors.astype(np.float32, copy=False), [str(k) for k in keys]
 
 
 def _fastest_product(matrix: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
@@ -225,4 +227,4 @@ class DenseIndex:
 
     def best(self, vectors: np.ndarray) -> np.ndarray:
         """For each vector, its highest similarity to any phrasing."""
-        return np.asarray((vectors @ self._vectors.T).max(axis=1))
+        return np.asarray(self._product(vectors).max(axis=1))
