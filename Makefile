@@ -29,12 +29,12 @@ run: install var/dev-secret-key
 
 test: install
 	$(BIN)/ruff check .
-	$(BIN)/mypy bot
+	$(BIN)/mypy bot handlers
 	$(BIN)/python -m pytest --cov --cov-report=term:skip-covered -q
 
 lint: install
 	$(BIN)/ruff check .
-	$(BIN)/mypy bot
+	$(BIN)/mypy bot handlers
 
 clean:
 	rm -rf $(VENV)

@@ -5,6 +5,7 @@ invented documents with shuffled sentences), so the index has the size of a larg
 guidance, then times `Answerer.answer` on the dev questions.
 
     python benchmarks/questions_latency.py [--passages 5000] [--retriever hybrid|bm25] [--repeat 3]
+        [--query-precision int8|float32]
 
 The embeddings are cached in var/cache/ like the bot's (one vector per phrasing), so only the
 first run pays for building them (about two minutes on two cores for 5,000 passages);
@@ -54,11 +55,13 @@ def main() -> None:
     parser.add_argument("--passages", type=int, default=5000)
     parser.add_argument("--retriever", choices=["bm25", "hybrid"], default="hybrid")
     parser.add_argument("--repeat", type=int, default=3, help="times through the questions")
+    parser.add_argument("--query-precision", choices=["int8", "float32"], default="int8")
     args = parser.parse_args()
     kb, _ = load_kb(SHARED / "kb-sample")
     big = grow(kb, args.passages)
     started = time.perf_counter()
-    answerer = Answerer(big, args.retriever, cache_dir=Path("var") / "cache")
+    cache = Path("var") / "cache"
+    answerer = Answerer(big, args.retriever, cache_dir=cache, query_precision=args.query_precision)
     build = time.perf_counter() - started
     added = replace(
         kb.entries[0],
@@ -70,7 +73,10 @@ def main() -> None:
     )
     started = time.perf_counter()
     Answerer(
-        replace(big, entries=(*big.entries, added)), args.retriever, cache_dir=Path("var") / "cache"
+        replace(big, entries=(*big.entries, added)),
+        args.retriever,
+        cache_dir=cache,
+        query_precision=args.query_precision,
     )
     reload = time.perf_counter() - started
     questions = [
@@ -88,6 +94,7 @@ def main() -> None:
         json.dumps(
             {
                 "retriever": args.retriever,
+                "query_precision": answerer.query_precision,
                 "passages": len(big.entries),
                 "questions": len(questions) * args.repeat,
                 "build_seconds": round(build, 2),

@@ -11,6 +11,7 @@ import argparse
 import json
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -55,6 +56,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         choices=["bm25", "hybrid"],
         default=QuestionsSection().retriever,
         help="default: the product's default",
+    )
+    parser.add_argument(
+        "--query-precision",
+        choices=["int8", "float32"],
+        default=QuestionsSection().query_precision,
+        help="the model the questions run on (hybrid); default: the product's default",
     )
     parser.add_argument("--errors", action="store_true", help="list the failures on stderr")
     parser.add_argument(
@@ -123,7 +130,11 @@ def run(args: argparse.Namespace) -> int:
             print(f"calibration {path.name}: {exc}", file=sys.stderr)
             return 2
     answerer = Answerer(
-        kb, args.retriever, cache_dir=Path("var") / "cache", calibration=calibration
+        kb,
+        args.retriever,
+        cache_dir=Path("var") / "cache",
+        calibration=calibration,
+        query_precision=args.query_precision,
     )
     for row in rows[:20]:
         answerer.answer(row.question)  # warm
@@ -162,11 +173,12 @@ def run(args: argparse.Namespace) -> int:
         for i in scoped
     ]
 
-    def share(values: list[bool] | np.ndarray) -> float | None:
+    def share(values: Sequence[float] | np.ndarray) -> float | None:
         return round(float(np.mean(values)), 4) if len(values) else None
 
     result = {
         "retriever": args.retriever,
+        "query_precision": answerer.query_precision,
         "questions": len(rows),
         "in_scope": len(scoped),
         "out_of_scope": len(outside),

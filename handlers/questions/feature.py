@@ -80,7 +80,14 @@ class QuestionsFeature:
         path = CALIBRATIONS / f"{q.retriever}.json"
         calibration = Calibration.load(path) if path.exists() else None
         try:
-            return Answerer(kb, q.retriever, q.embedding_model, Path("var") / "cache", calibration)
+            return Answerer(
+                kb,
+                q.retriever,
+                q.embedding_model,
+                Path("var") / "cache",
+                calibration,
+                q.query_precision,
+            )
         except (RuntimeError, CalibrationMismatch) as exc:
             raise ConfigError(f"questions.retriever: {exc}") from None
 

@@ -104,6 +104,7 @@ def test_eval_prints_the_figures_as_one_json_object(capsys: pytest.CaptureFixtur
     assert code == 0
     result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert result["retriever"] == "hybrid" and result["questions"] == 150
+    assert result["query_precision"] == "int8"
     for key in ("hit_at_1", "hit_at_3", "mrr", "answered_in_scope", "abstained_out_of_scope"):
         assert 0.0 <= result[key] <= 1.0
     assert result["hit_at_3"] >= result["hit_at_1"] > 0.5
@@ -174,7 +175,9 @@ def test_the_model_on_onnx_runtime_gives_the_vectors_torch_gives(
 
     monkeypatch.setenv("PRACTICEBOT_MODEL_CACHE", str(tmp_path))
     model = Encoder("all-MiniLM-L6-v2")  # not the process's: this one exports afresh
-    assert model.runtime == "onnxruntime" and len(list(tmp_path.glob("*.onnx"))) == 1
+    assert model.runtime == "onnxruntime" and model.query_precision == "int8"
+    (int8,) = tmp_path.glob("*-int8.onnx")  # beside the export: its int8 copy
+    assert {p.name for p in tmp_path.glob("*.onnx")} == {int8.name, int8.name.replace("-int8", "")}
     texts = [
         "s42",
         "My client's daughter wants to add me on facebook and I don't know what to say to her.",
@@ -183,10 +186,13 @@ def test_the_model_on_onnx_runtime_gives_the_vectors_torch_gives(
     torch_model = SentenceTransformer(_model_path("all-MiniLM-L6-v2"), device="cpu")
     expected = torch_model.encode(texts, normalize_embeddings=True)
     np.testing.assert_allclose(model.encode(texts), expected, atol=1e-5)
+    # a question's own texts run on the int8 copy: near the exact vectors, not equal to them
+    similarity = (model.encode(texts, queries=True) * expected).sum(axis=1)
+    assert similarity.min() > 0.95 and similarity.max() < 1 - 1e-6
     # a later start loads the export alone: no torch in the process (a second, not ten)
     probe = (
         "import sys; from handlers.questions.retrieval.dense import encoder; "
-        "e = encoder('all-MiniLM-L6-v2'); print(e.runtime, 'torch' in sys.modules)"
+        "e = encoder('all-MiniLM-L6-v2'); print(e.runtime, e.query_precision, 'torch' in sys.modules)"
     )
     env = {**os.environ, "PRACTICEBOT_MODEL_CACHE": str(tmp_path)}
     started = subprocess.run(
@@ -197,4 +203,29 @@ def test_the_model_on_onnx_runtime_gives_the_vectors_torch_gives(
         timeout=120,
         cwd=Path(__file__).resolve().parents[2],
     )
-    assert started.stdout.split() == ["onnxruntime", "False"], started.stderr
+    assert started.stdout.split() == ["onnxruntime", "int8", "False"], started.stderr
+
+
+def test_questions_run_on_the_exact_model_when_no_int8_copy_can_be_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from handlers.questions.retrieval import onnx
+    from handlers.questions.retrieval.dense import _model_folder
+
+    folder = _model_folder(_model_path("all-MiniLM-L6-v2"))
+    exported = onnx.exported_path("all-MiniLM-L6-v2", folder)
+    encoder("all-MiniLM-L6-v2")  # the process's model: exported already
+    monkeypatch.setenv("PRACTICEBOT_MODEL_CACHE", str(tmp_path))
+    (tmp_path / exported.name).write_bytes(exported.read_bytes())  # the export, not its copy
+
+    def full_disk(source: Path, target: Path) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(onnx, "quantise", full_disk)
+    model = Encoder("all-MiniLM-L6-v2")
+    assert model.runtime == "onnxruntime" and model.query_precision == "float32"
+    assert "questions run on the exact model" in caplog.text and "No space left" in caplog.text
+    texts = ["Can I give a service user a lift in my own car?"]
+    np.testing.assert_allclose(model.encode(texts, queries=True), model.encode(texts))
+    exact = Encoder("all-MiniLM-L6-v2", query_precision="float32")  # chosen: no copy is tried
+    assert exact.query_precision == "float32" and not list(tmp_path.glob("*-int8.onnx"))

@@ -64,7 +64,7 @@ class Analyser:
         return [w for w in _WORD.findall(text.lower()) if w not in STOP_WORDS]
 
     def stems(self, words: Iterable[str]) -> list[str]:
-        return self._stemmer.stemWords(list(words))
+        return [str(stem) for stem in self._stemmer.stemWords(list(words))]
 
     def document(self, text: str) -> list[str]:
         return self.stems(self.words(text))

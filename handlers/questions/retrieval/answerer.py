@@ -79,6 +79,7 @@ class Answerer:
         model: str = "all-MiniLM-L6-v2",
         cache_dir: Path | None = None,
         calibration: Calibration | None = None,
+        query_precision: str = "int8",
     ) -> None:
         self.kb = kb
         self.retriever = retriever
@@ -93,12 +94,17 @@ class Answerer:
             from handlers.questions.retrieval.dense import DenseIndex, encoder
             from handlers.questions.retrieval.scope import NotCovered
 
-            self._encoder = encoder(model)
+            self._encoder = encoder(model, query_precision)
             self._dense = DenseIndex(kb, self._encoder, cache_dir)
             self._scope = NotCovered(kb, self._encoder, self._dense, cache_dir)
         if calibration is not None:
             calibration.check(signal_names(retriever))
         self.calibration = calibration
+
+    @property
+    def query_precision(self) -> str | None:
+        """What questions run on: "int8" or "float32"; None for BM25, which has no model."""
+        return self._encoder.query_precision if self._encoder is not None else None
 
     def rank(self, question: str) -> Ranking:
         query_terms = self._analyser.query(question)
@@ -120,7 +126,7 @@ class Answerer:
                 unknown,
             ]
             return Ranking(normalised, signals)
-        views = self._encoder.encode(self._views(question))
+        views = self._encoder.encode(self._views(question), queries=True)
         query = views[0]
         if len(views) > 1:  # one blended vector: one pass over the phrasings, not two
             query = (1 - LAST_SENTENCE) * views[0] + LAST_SENTENCE * views[1]

@@ -66,7 +66,7 @@ class Encoder:
     """One sentence-transformers model giving normalised vectors, run by ONNX Runtime where it
     can be (onnx.py), else by torch."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, query_precision: str = "int8") -> None:
         from threadpoolctl import threadpool_limits
 
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -78,16 +78,20 @@ class Encoder:
         self._lock = threading.Lock()
         self._model: Any = None
         folder = _model_folder(_model_path(name))
-        self._fast = onnx.load(name, folder)  # exported before: no torch at all
+        self._fast = onnx.load(name, folder, query_precision)  # exported before: no torch at all
         if self._fast is None:
             self._model = _torch_model(name)
-            self._fast = onnx.export(self._model, name, folder)
+            self._fast = onnx.export(self._model, name, folder, query_precision)
         self.runtime = "onnxruntime" if self._fast is not None else "torch"
+        # what questions actually run on: int8 only where the copy could be made
+        self.query_precision = self._fast.query_precision if self._fast else "float32"
 
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
+    def encode(self, texts: Sequence[str], queries: bool = False) -> np.ndarray:
+        """Normalised vectors. `queries` for a question's own texts: they may run on the int8
+        copy; what is searched (phrasings, examples) always runs on the exact model."""
         with self._lock:  # a reload encodes in a worker thread; a tokenizer is not re-entrant
             if self._fast is not None:
-                return self._fast.encode(list(texts))
+                return self._fast.encode(list(texts), queries=queries)
             vectors = self._model.encode(
                 list(texts), batch_size=32, normalize_embeddings=True, show_progress_bar=False
             )
@@ -147,7 +151,7 @@ def _fastest_product(matrix: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
     on large indexes: a small one is read exactly, in well under a millisecond."""
 
     def by_numpy(vectors: np.ndarray) -> np.ndarray:
-        return vectors @ matrix.T
+        return np.asarray(vectors @ matrix.T)
 
     if len(matrix) < 5_000:  # torch is not even imported for a small knowledge base
         return by_numpy
@@ -180,14 +184,15 @@ def _fastest_product(matrix: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
     return min(candidates, key=timing)
 
 
-_ENCODERS: dict[str, Encoder] = {}
+_ENCODERS: dict[tuple[str, str], Encoder] = {}
 
 
-def encoder(name: str) -> Encoder:
+def encoder(name: str, query_precision: str = "int8") -> Encoder:
     """One model per process: a reload or a second answerer must not load it again."""
-    if name not in _ENCODERS:
-        _ENCODERS[name] = Encoder(name)
-    return _ENCODERS[name]
+    key = (name, query_precision)
+    if key not in _ENCODERS:
+        _ENCODERS[key] = Encoder(name, query_precision)
+    return _ENCODERS[key]
 
 
 def phrasings(entry: Entry) -> list[str]:

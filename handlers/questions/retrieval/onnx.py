@@ -18,7 +18,8 @@ import logging
 import os
 import tempfile
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -77,8 +78,17 @@ def exported_path(name: str, model_dir: Path) -> Path:
 
 
 class OnnxEncoder:
-    def __init__(self, session: Any, tokenizer: Any, lower_case: bool, pad: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        session: Any,
+        tokenizer: Any,
+        lower_case: bool,
+        pad: dict[str, Any],
+        query_session: Any = None,
+    ) -> None:
         self._session = session
+        self._query_session = query_session or session
+        self.query_precision = "int8" if query_session is not None else "float32"
         self._tokenizer = tokenizer  # truncates, never pads: each batch is padded here
         self._lower_case = lower_case
         self._pad_id = int(pad.get("pad_id", 0))
@@ -86,17 +96,21 @@ class OnnxEncoder:
         self._inputs = [i.name for i in session.get_inputs()]
         self.dimension = int(session.get_outputs()[0].shape[-1])
 
-    def encode(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
+    def encode(
+        self, texts: Sequence[str], batch_size: int = 32, queries: bool = False
+    ) -> np.ndarray:
+        """Normalised vectors; `queries` runs the questions' model (int8 where it was made)."""
+        session = self._query_session if queries else self._session
         texts = [t.lower() for t in texts] if self._lower_case else list(texts)
         encodings = self._tokenizer.encode_batch(texts)
         lengths = np.asarray([len(e.ids) for e in encodings], dtype=np.int64)
         order = np.argsort(-lengths, kind="stable")  # similar lengths together, less padding
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         for rows in _batches(lengths[order], batch_size):
-            out[order[rows]] = self._run([encodings[i] for i in order[rows]])
+            out[order[rows]] = self._run(session, [encodings[i] for i in order[rows]])
         return out
 
-    def _run(self, batch: list[Any]) -> np.ndarray:
+    def _run(self, session: Any, batch: list[Any]) -> np.ndarray:
         width = len(batch[0].ids)  # the longest: batches come longest first
         columns = {
             "input_ids": np.full((len(batch), width), self._pad_id, dtype=np.int64),
@@ -109,7 +123,7 @@ class OnnxEncoder:
             columns["attention_mask"][row, :size] = 1
             columns["token_type_ids"][row, :size] = encoding.type_ids
         feeds = {name: columns[name] for name in self._inputs}
-        hidden = np.asarray(self._session.run(None, feeds)[0])
+        hidden = np.asarray(session.run(None, feeds)[0])
         mask = columns["attention_mask"].astype(np.float32)[..., None]
         pooled = (hidden * mask).sum(axis=1) / np.maximum(mask.sum(axis=1), 1e-9)
         norms = np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
@@ -132,9 +146,10 @@ def _batches(lengths: np.ndarray, size: int) -> list[slice]:
     return runs
 
 
-def load(name: str, model_dir: Path) -> OnnxEncoder | None:
+def load(name: str, model_dir: Path, query_precision: str = "float32") -> OnnxEncoder | None:
     """The exported model with its tokenizer, without torch; None if there is no export yet or the
-    model is not the usual kind."""
+    model is not the usual kind. With `query_precision` "int8", questions run on an int8 copy
+    (made once from the export, see quantised_path); phrasings always run on the exact model."""
     path = exported_path(name, model_dir)
     if not path.exists() or not plain_mean_pooling(model_dir):
         return None
@@ -161,10 +176,65 @@ def load(name: str, model_dir: Path) -> OnnxEncoder | None:
     except Exception as exc:  # any failure here only costs speed: say so, stay on torch
         log.warning("sentence model stays on torch: the ONNX model did not load: %s", exc)
         return None
-    return OnnxEncoder(session, tokenizer, bool(settings.get("do_lower_case")), pad)
+    query_session = None
+    if query_precision == "int8":
+        try:
+            quantised = quantised_path(path)
+            if not quantised.exists():
+                quantise(path, quantised)
+            query_session = onnxruntime.InferenceSession(
+                str(quantised), options, providers=["CPUExecutionProvider"]
+            )
+        except Exception as exc:  # only costs speed: questions run on the exact model
+            log.warning("questions run on the exact model: no int8 copy: %s", exc)
+    lower_case = bool(settings.get("do_lower_case"))
+    return OnnxEncoder(session, tokenizer, lower_case, pad, query_session)
 
 
-def export(model: Any, name: str, model_dir: Path) -> OnnxEncoder | None:
+@contextmanager
+def _quiet_root_logger() -> Iterator[None]:
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        root.setLevel(level)
+
+
+def quantised_path(exported: Path) -> Path:
+    return exported.with_name(f"{exported.stem}-int8.onnx")
+
+
+def quantise(exported: Path, target: Path) -> None:
+    """An int8 copy of the model's matrix products (dynamic quantisation, one scale per output
+    channel), for questions. On all-MiniLM-L6-v2 its vectors are within cosine 0.966 (0.993 on
+    average) of the exact ones and a question takes 0.5-0.6 times as long on the AMD EPYC these
+    figures come from; the phrasings stay exact, so only the question side moves. Made in about
+    5 s, once, by onnxruntime's own tools (no torch)."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+    from onnxruntime.quantization.shape_inference import quant_pre_process
+
+    with tempfile.TemporaryDirectory() as work:
+        prepared = Path(work) / "prepared.onnx"
+        # its tools note each tensor they leave alone on the root logger: nothing for an admin
+        with warnings.catch_warnings(), _quiet_root_logger():
+            warnings.simplefilter("ignore")
+            quant_pre_process(str(exported), str(prepared), skip_symbolic_shape=True)
+            partial = target.with_name(target.name + ".partial")
+            quantize_dynamic(
+                str(prepared),
+                str(partial),
+                weight_type=QuantType.QInt8,
+                per_channel=True,
+                op_types_to_quantize=["MatMul"],
+            )
+    os.replace(partial, target)
+
+
+def export(
+    model: Any, name: str, model_dir: Path, query_precision: str = "float32"
+) -> OnnxEncoder | None:
     """Export a loaded sentence-transformers model (torch), then load the export."""
     if not plain_mean_pooling(model_dir):
         return None
@@ -178,7 +248,7 @@ def export(model: Any, name: str, model_dir: Path) -> OnnxEncoder | None:
     except Exception as exc:
         log.warning("sentence model stays on torch: ONNX export failed: %s", exc)
         return None
-    return load(name, model_dir)
+    return load(name, model_dir, query_precision)
 
 
 def _export(model: Any, path: Path) -> None:

@@ -1,0 +1,85 @@
+"""Answer-or-abstain on sets the calibration never saw: for each labelled set, the calibration is
+fitted on the other sets (as `eval questions --fit` fits it), then that set is scored with it.
+
+    python benchmarks/questions_held_out.py [--retriever hybrid|bm25]
+        [--query-precision int8|float32] [FILE.jsonl ...]
+
+The default sets are the 450 questions the shipped calibration is fitted on: the dev set and our
+two written sets. Prints one JSON object per set, then their mean.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import numpy as np
+
+from handlers.questions.evaluation import read_labelled
+from handlers.questions.kb import load_kb
+from handlers.questions.retrieval.answerer import Answerer, signal_names
+from handlers.questions.retrieval.calibration import fit
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "data"
+SETS = [
+    SHARED / "questions-dev.jsonl",
+    ROOT / "handlers/questions/calibration/questions/written-a.jsonl",
+    ROOT / "handlers/questions/calibration/questions/written-b.jsonl",
+]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("files", type=Path, nargs="*", default=SETS)
+    parser.add_argument("--kb", type=Path, default=SHARED / "kb-sample")
+    parser.add_argument("--retriever", choices=["bm25", "hybrid"], default="hybrid")
+    parser.add_argument("--query-precision", choices=["int8", "float32"], default="int8")
+    args = parser.parse_args()
+    if len(args.files) < 2:
+        parser.error("give at least two sets: each is scored by a calibration fitted on the others")
+    kb, _ = load_kb(args.kb)
+    answerer = Answerer(
+        kb, args.retriever, cache_dir=ROOT / "var" / "cache", query_precision=args.query_precision
+    )
+    sets = []
+    for path in args.files:
+        rows, _ = read_labelled(path, kb)
+        rankings = [answerer.rank(row.question) for row in rows]
+        top = [[kb.entries[i].id for i in r.top(3)] for r in rankings]
+        sets.append(
+            (
+                path.stem,
+                np.asarray([r.signals for r in rankings]),
+                np.asarray([bool(row.gold) for row in rows]),
+                [(t, row.gold) for t, row in zip(top, rows, strict=True)],
+            )
+        )
+    results = []
+    for k, (name, x, in_scope, ranked) in enumerate(sets):
+        others = [s for j, s in enumerate(sets) if j != k]
+        calibration = fit(
+            np.concatenate([s[1] for s in others]),
+            np.concatenate([s[2] for s in others]).astype(float),
+            signal_names(args.retriever),
+        )
+        answered = np.asarray([calibration.probability(f) for f in x]) >= calibration.threshold
+        scoped = [(t, g) for t, g in ranked if g]
+        result = {
+            "set": name,
+            "query_precision": answerer.query_precision,
+            "hit_at_1": round(float(np.mean([t[0] in g for t, g in scoped])), 4),
+            "hit_at_3": round(float(np.mean([any(h in g for h in t) for t, g in scoped])), 4),
+            "answered_in_scope": round(float(answered[in_scope].mean()), 4),
+            "abstained_out_of_scope": round(float((~answered[~in_scope]).mean()), 4),
+        }
+        results.append(result)
+        print(json.dumps(result))
+    keys = ("hit_at_1", "hit_at_3", "answered_in_scope", "abstained_out_of_scope")
+    mean = {key: round(float(np.mean([r[key] for r in results])), 4) for key in keys}
+    print(json.dumps({"set": "mean", **mean}))
+
+
+if __name__ == "__main__":
+    main()
