@@ -16,9 +16,10 @@ RUN pip install torch --index-url https://download.pytorch.org/whl/cpu \
  && pip install '.[semantic]' && mkdir -p /app/var && chown -R practicebot /app/var
 
 USER practicebot
-# export the sentence model for ONNX Runtime once, into the image (~/.cache/practicebot/onnx),
-# rather than at each container's first start; a failed export only leaves it on torch
-RUN python -c "from handlers.questions.retrieval.dense import encoder; print(encoder('all-MiniLM-L6-v2').runtime)"
+# export the sentence model for ONNX Runtime once, with its int8 copy for questions, into the
+# image (~/.cache/practicebot/onnx), rather than at each container's first start; a failed export
+# only leaves it on torch
+RUN python -c "from handlers.questions.retrieval.dense import encoder; e = encoder('all-MiniLM-L6-v2'); print(e.runtime, e.query_precision)"
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["python", "-m", "bot", "health"]
