@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -216,7 +217,9 @@ def test_questions_run_on_the_exact_model_when_no_int8_copy_can_be_made(
     exported = onnx.exported_path("all-MiniLM-L6-v2", folder)
     encoder("all-MiniLM-L6-v2")  # the process's model: exported already
     monkeypatch.setenv("PRACTICEBOT_MODEL_CACHE", str(tmp_path))
-    (tmp_path / exported.name).write_bytes(exported.read_bytes())  # the export, not its copy
+    copied = tmp_path / exported.name
+    copied.write_bytes(exported.read_bytes())  # the export, not its copy
+    os.utime(copied, (time.time() - 30 * 86400,) * 2)
 
     def full_disk(source: Path, target: Path) -> None:
         raise OSError(28, "No space left on device")
@@ -224,8 +227,28 @@ def test_questions_run_on_the_exact_model_when_no_int8_copy_can_be_made(
     monkeypatch.setattr(onnx, "quantise", full_disk)
     model = Encoder("all-MiniLM-L6-v2")
     assert model.runtime == "onnxruntime" and model.query_precision == "float32"
+    assert copied.stat().st_mtime > time.time() - 60  # loading it marks it in use
     assert "questions run on the exact model" in caplog.text and "No space left" in caplog.text
     texts = ["Can I give a service user a lift in my own car?"]
     np.testing.assert_allclose(model.encode(texts, queries=True), model.encode(texts))
     exact = Encoder("all-MiniLM-L6-v2", query_precision="float32")  # chosen: no copy is tried
     assert exact.query_precision == "float32" and not list(tmp_path.glob("*-int8.onnx"))
+
+
+def test_exports_no_installation_has_loaded_for_two_weeks_are_deleted(tmp_path: Path) -> None:
+    from handlers.questions.retrieval import onnx
+
+    current = tmp_path / "all-MiniLM-L6-v2-aaaa.onnx"
+    stale = [tmp_path / "all-MiniLM-L6-v2-bbbb.onnx", tmp_path / "all-MiniLM-L6-v2-bbbb-int8.onnx"]
+    recent = tmp_path / "all-MiniLM-L6-v2-cccc.onnx"  # another virtualenv's, loaded yesterday
+    for path in [current, onnx.quantised_path(current), *stale, recent]:
+        path.write_bytes(b"model")
+    month_ago = time.time() - 30 * 86400
+    for path in [current, *stale]:
+        os.utime(path, (month_ago, month_ago))
+    os.utime(recent, (time.time() - 86400,) * 2)
+    deleted = onnx.prune(tmp_path, keep=current)
+    assert sorted(deleted) == sorted(stale)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [current.name, onnx.quantised_path(current).name, recent.name]
+    )

@@ -17,9 +17,10 @@ import json
 import logging
 import os
 import tempfile
+import time
 import warnings
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ _POOLING = "sentence_transformers.models.Pooling"
 _NORMALIZE = "sentence_transformers.models.Normalize"
 PADDING_RATIO = 1.5  # a text joins a batch if the batch's longest is at most 1.5 times it
 PADDING_SLACK = 8  # plus 8 tokens: short texts are cheap, however padded
+UNUSED_DAYS = 14  # an export no installation has loaded for this long is deleted (see prune)
 
 
 def _json(path: Path) -> Any:
@@ -187,6 +189,9 @@ def load(name: str, model_dir: Path, query_precision: str = "float32") -> OnnxEn
             )
         except Exception as exc:  # only costs speed: questions run on the exact model
             log.warning("questions run on the exact model: no int8 copy: %s", exc)
+    for used in (path, quantised_path(path)):  # its date says it is in use: see prune()
+        with suppress(OSError):  # a read-only cache: the date is only not refreshed
+            os.utime(used)
     lower_case = bool(settings.get("do_lower_case"))
     return OnnxEncoder(session, tokenizer, lower_case, pad, query_session)
 
@@ -248,7 +253,28 @@ def export(
     except Exception as exc:
         log.warning("sentence model stays on torch: ONNX export failed: %s", exc)
         return None
+    prune(path.parent, keep=path)
     return load(name, model_dir, query_precision)
+
+
+def prune(folder: Path, keep: Path, unused_days: float = UNUSED_DAYS) -> list[Path]:
+    """Delete the exports no installation has loaded for `unused_days` (each load refreshes its
+    file's date): each virtualenv or model version has its own, about 150 MB with the int8 copy,
+    and a machine that makes many (a CI runner) would otherwise fill its disk. One that is
+    needed again is simply exported again. Returns what was deleted."""
+    keep_too = {keep, quantised_path(keep)}
+    cutoff = time.time() - unused_days * 86400
+    deleted = []
+    for old in [*folder.glob("*.onnx"), *folder.glob("*.partial")]:
+        try:
+            if old not in keep_too and old.stat().st_mtime < cutoff:
+                old.unlink()
+                deleted.append(old)
+        except OSError:  # another process's file, or gone already: not ours to insist on
+            continue
+    if deleted:
+        log.info("deleted %d sentence-model exports unused for %g days", len(deleted), unused_days)
+    return deleted
 
 
 def _export(model: Any, path: Path) -> None:
