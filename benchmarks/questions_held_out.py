@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from handlers.questions.evaluation import read_labelled
+from handlers.questions.evaluation import figures, read_labelled
 from handlers.questions.kb import load_kb
 from handlers.questions.retrieval.answerer import Answerer, signal_names
 from handlers.questions.retrieval.calibration import fit
@@ -47,36 +47,23 @@ def main() -> None:
     for path in args.files:
         rows, _ = read_labelled(path, kb)
         rankings = [answerer.rank(row.question) for row in rows]
-        top = [[kb.entries[i].id for i in r.top(3)] for r in rankings]
-        sets.append(
-            (
-                path.stem,
-                np.asarray([r.signals for r in rankings]),
-                np.asarray([bool(row.gold) for row in rows]),
-                [(t, row.gold) for t, row in zip(top, rows, strict=True)],
-            )
-        )
+        ranked = [[kb.entries[i].id for i in r.top(3)] for r in rankings]
+        signals = np.asarray([r.signals for r in rankings])
+        sets.append((path.stem, rows, ranked, signals, np.asarray([bool(r.gold) for r in rows])))
     results = []
-    for k, (name, x, in_scope, ranked) in enumerate(sets):
+    for k, (name, rows, ranked, x, _) in enumerate(sets):
         others = [s for j, s in enumerate(sets) if j != k]
         calibration = fit(
-            np.concatenate([s[1] for s in others]),
-            np.concatenate([s[2] for s in others]).astype(float),
+            np.concatenate([s[3] for s in others]),
+            np.concatenate([s[4] for s in others]).astype(float),
             signal_names(args.retriever),
         )
         answered = np.asarray([calibration.probability(f) for f in x]) >= calibration.threshold
-        scoped = [(t, g) for t, g in ranked if g]
-        result = {
-            "set": name,
-            "query_precision": answerer.query_precision,
-            "hit_at_1": round(float(np.mean([t[0] in g for t, g in scoped])), 4),
-            "hit_at_3": round(float(np.mean([any(h in g for h in t) for t, g in scoped])), 4),
-            "answered_in_scope": round(float(answered[in_scope].mean()), 4),
-            "abstained_out_of_scope": round(float((~answered[~in_scope]).mean()), 4),
-        }
+        result = {"set": name, "query_precision": answerer.query_precision}
+        result |= figures(rows, ranked, answered)
         results.append(result)
         print(json.dumps(result))
-    keys = ("hit_at_1", "hit_at_3", "answered_in_scope", "abstained_out_of_scope")
+    keys = ("hit_at_1", "hit_at_3", "mrr", "answered_in_scope", "abstained_out_of_scope")
     mean = {key: round(float(np.mean([r[key] for r in results])), 4) for key in keys}
     print(json.dumps({"set": "mean", **mean}))
 

@@ -100,6 +100,35 @@ def read_labelled(path: Path, kb: KnowledgeBase) -> tuple[list[Labelled], list[s
     return rows, warnings
 
 
+def figures(
+    rows: Sequence[Labelled], ranked: Sequence[Sequence[str]], answered: np.ndarray
+) -> dict[str, int | float | None]:
+    """The retrieval and answer-or-abstain figures of labelled questions, given each one's
+    top ids and whether it was answered."""
+    scoped = [i for i, r in enumerate(rows) if r.gold]
+    outside = [i for i, r in enumerate(rows) if not r.gold]
+    hit1 = [ranked[i][0] in rows[i].gold for i in scoped]
+    hit3 = [any(h in rows[i].gold for h in ranked[i]) for i in scoped]
+    rr = [
+        next((1 / (k + 1) for k, h in enumerate(ranked[i]) if h in rows[i].gold), 0.0)
+        for i in scoped
+    ]
+
+    def share(values: Sequence[float] | np.ndarray) -> float | None:
+        return round(float(np.mean(values)), 4) if len(values) else None
+
+    return {
+        "questions": len(rows),
+        "in_scope": len(scoped),
+        "out_of_scope": len(outside),
+        "hit_at_1": share(hit1),
+        "hit_at_3": share(hit3),
+        "mrr": share(rr),
+        "answered_in_scope": share(answered[scoped]),
+        "abstained_out_of_scope": share(~answered[outside]),
+    }
+
+
 def run(args: argparse.Namespace) -> int:
     kb, errors = load_kb(args.kb)
     for error in errors:
@@ -164,29 +193,10 @@ def run(args: argparse.Namespace) -> int:
         threshold = calibration.threshold
         label = path.name
     answered = probabilities >= threshold
-    scoped = [i for i, r in enumerate(rows) if r.gold]
-    outside = [i for i, r in enumerate(rows) if not r.gold]
-    hit1 = [ranked[i][0] in rows[i].gold for i in scoped]
-    hit3 = [any(h in rows[i].gold for h in ranked[i]) for i in scoped]
-    rr = [
-        next((1 / (k + 1) for k, h in enumerate(ranked[i]) if h in rows[i].gold), 0.0)
-        for i in scoped
-    ]
-
-    def share(values: Sequence[float] | np.ndarray) -> float | None:
-        return round(float(np.mean(values)), 4) if len(values) else None
-
     result = {
         "retriever": args.retriever,
         "query_precision": answerer.query_precision,
-        "questions": len(rows),
-        "in_scope": len(scoped),
-        "out_of_scope": len(outside),
-        "hit_at_1": share(hit1),
-        "hit_at_3": share(hit3),
-        "mrr": share(rr),
-        "answered_in_scope": share(answered[scoped]),
-        "abstained_out_of_scope": share(~answered[outside]),
+        **figures(rows, ranked, answered),
         "queries_per_second": round(1000 / float(np.mean(latencies)), 1),
         "p99_ms": round(float(np.percentile(latencies, 99)), 3),
         "calibration": label,

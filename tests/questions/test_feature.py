@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -32,6 +33,15 @@ STARTER_KB = Path(__file__).resolve().parents[2] / "handlers" / "questions" / "s
 PENSION = "what is the pension contribution rate this year?"
 
 FEATURES = ("handlers.admin", "handlers.questions")
+MONDAY_10AM = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
+
+
+@asynccontextmanager
+async def _with_experts(store: Store, adapter: RecordingAdapter, clock: ManualClock):  # type: ignore[no-untyped-def]
+    """The app with its experts' room registered."""
+    async with make_app(store, adapter, FEATURES, clock=clock) as app:
+        await app.ctx.rooms.register(EXPERTS, ChatRole.EXPERTS)
+        yield app
 
 
 def _press(adapter: RecordingAdapter, user, label: str, chat, event_id: str) -> ButtonPressed:  # type: ignore[no-untyped-def]
@@ -124,14 +134,21 @@ async def _draft_saved(app, adapter: RecordingAdapter) -> None:  # type: ignore[
     await app.handle(_press(adapter, ALICE, "Save as draft FAQ", EXPERTS, "p2"))
 
 
+@asynccontextmanager
+async def _with_a_draft(store: Store, adapter: RecordingAdapter, kb: Path):  # type: ignore[no-untyped-def]
+    """The app on a copy of the starter knowledge base at `kb`, with draft #1 saved."""
+    shutil.copytree(STARTER_KB, kb)
+    async with make_app(store, adapter, FEATURES, questions={"kb_dir": kb}) as app:
+        await _draft_saved(app, adapter)
+        yield app
+
+
 async def test_an_approved_draft_is_written_to_the_kb_and_answers_the_next_asker(
     store: Store, tmp_path: Path
 ) -> None:
     kb = tmp_path / "kb"
-    shutil.copytree(STARTER_KB, kb)
     adapter = RecordingAdapter()
-    async with make_app(store, adapter, FEATURES, questions={"kb_dir": kb}) as app:
-        await _draft_saved(app, adapter)
+    async with _with_a_draft(store, adapter, kb) as app:
         await app.handle(post("/drafts", user=ADMIN, chat=dm(ADMIN)))
         listing = adapter.private(ADMIN)[-1]
         assert "#1 Q: what is the pension contribution rate" in listing
@@ -154,10 +171,8 @@ async def test_an_approved_draft_is_written_to_the_kb_and_answers_the_next_asker
 
 async def test_a_discarded_draft_leaves_the_kb_alone(store: Store, tmp_path: Path) -> None:
     kb = tmp_path / "kb"
-    shutil.copytree(STARTER_KB, kb)
     adapter = RecordingAdapter()
-    async with make_app(store, adapter, FEATURES, questions={"kb_dir": kb}) as app:
-        await _draft_saved(app, adapter)
+    async with _with_a_draft(store, adapter, kb) as app:
         await app.handle(post("/drafts", user=ADMIN, chat=dm(ADMIN)))
         await app.handle(_press(adapter, ALICE, "Discard #1", dm(ALICE), "p3"))
         assert adapter.private(ALICE)[-1] == "Only the bot's admins can approve or discard drafts."
@@ -174,10 +189,8 @@ async def test_a_broken_approved_file_is_named_and_the_draft_stays_pending(
     store: Store, tmp_path: Path, existing: str, why: str
 ) -> None:
     kb = tmp_path / "kb"
-    shutil.copytree(STARTER_KB, kb)
     adapter = RecordingAdapter()
-    async with make_app(store, adapter, FEATURES, questions={"kb_dir": kb}) as app:
-        await _draft_saved(app, adapter)
+    async with _with_a_draft(store, adapter, kb) as app:
         (kb / APPROVED).write_text(existing)
         await app.handle(post("/drafts", user=ADMIN, chat=dm(ADMIN)))
         await app.handle(_press(adapter, ADMIN, "Approve #1", dm(ADMIN), "p3"))
@@ -192,9 +205,8 @@ async def test_an_answered_questions_words_are_deleted_after_the_retention_perio
     store: Store,
 ) -> None:
     adapter = RecordingAdapter()
-    clock = ManualClock(datetime(2026, 3, 2, 10, 0, tzinfo=UTC))
-    async with make_app(store, adapter, FEATURES, clock=clock) as app:
-        await app.ctx.rooms.register(EXPERTS, ChatRole.EXPERTS)
+    clock = ManualClock(MONDAY_10AM)
+    async with _with_experts(store, adapter, clock) as app:
         await app.handle(post("why did the bot remove my post?", chat=dm(ALICE)))
         await app.handle(post(PENSION, user=BOB, chat=dm(BOB)))  # waits for an expert
         clock.advance(timedelta(days=89))
@@ -218,9 +230,8 @@ async def test_a_second_expert_is_told_who_is_answering_and_can_take_over_after_
     store: Store,
 ) -> None:
     adapter = RecordingAdapter()
-    clock = ManualClock(datetime(2026, 3, 2, 10, 0, tzinfo=UTC))
-    async with make_app(store, adapter, FEATURES, clock=clock) as app:
-        await app.ctx.rooms.register(EXPERTS, ChatRole.EXPERTS)
+    clock = ManualClock(MONDAY_10AM)
+    async with _with_experts(store, adapter, clock) as app:
         await app.handle(post(PENSION, user=BOB, chat=dm(BOB)))
         await app.handle(_press(adapter, ALICE, "Answer", EXPERTS, "p1"))
         await app.handle(_press(adapter, ADMIN, "Answer", EXPERTS, "p2"))

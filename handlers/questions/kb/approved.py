@@ -12,6 +12,7 @@ from pathlib import Path
 
 import yaml
 
+from bot.files import partial_path
 from handlers.questions.kb.model import slugify
 
 APPROVED = "approved-faq.yaml"
@@ -71,7 +72,7 @@ def add_entry(folder: Path, entry: NewEntry, taken: Collection[str]) -> str:
         content = HEADER + "\n" + text
     else:
         content = current + ("" if current.endswith("\n") else "\n") + "\n" + text
-    partial = path.with_name(path.name + ".partial")
+    partial = partial_path(path)
     try:
         partial.write_text(content, encoding="utf-8")
         os.replace(partial, path)

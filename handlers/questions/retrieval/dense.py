@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from bot.files import partial_path
 from handlers.questions.kb import Entry, KnowledgeBase
 from handlers.questions.retrieval import onnx
 
@@ -122,7 +123,7 @@ class Encoder:
                 row[key] = len(order)
                 order.append(key)
             path.parent.mkdir(parents=True, exist_ok=True)
-            partial = path.with_name(path.name + ".partial.npz")
+            partial = partial_path(path, ".npz")
             np.savez(partial, vectors=stored, keys=np.asarray(order))
             os.replace(partial, path)
         return np.ascontiguousarray(stored[[row[k] for k in keys]], dtype=np.float32)

@@ -29,6 +29,8 @@ from typing import Any
 
 import numpy as np
 
+from bot.files import partial_path
+
 log = logging.getLogger(__name__)
 
 _TRANSFORMER = "sentence_transformers.models.Transformer"
@@ -182,17 +184,19 @@ def load(name: str, model_dir: Path, query_precision: str = "float32") -> OnnxEn
         log.warning("sentence model stays on torch: the ONNX model did not load: %s", exc)
         return None
     query_session = None
+    in_use = [path]
     if query_precision == "int8":
+        quantised = quantised_path(path)
         try:
-            quantised = quantised_path(path)
             if not quantised.exists():
                 quantise(path, quantised)
             query_session = onnxruntime.InferenceSession(
                 str(quantised), options, providers=["CPUExecutionProvider"]
             )
+            in_use.append(quantised)
         except Exception as exc:  # only costs speed: questions run on the exact model
             log.warning("questions run on the exact model: no int8 copy: %s", exc)
-    for used in (path, quantised_path(path)):  # its date says it is in use: see prune()
+    for used in in_use:  # its date says it is in use: see prune()
         with suppress(OSError):  # a read-only cache: the date is only not refreshed
             os.utime(used)
     lower_case = bool(settings.get("do_lower_case"))
@@ -208,12 +212,6 @@ def _quiet_root_logger() -> Iterator[None]:
         yield
     finally:
         root.setLevel(level)
-
-
-def _partial(path: Path) -> Path:
-    """Where a file is written before it is put in place: one per process, so two bots starting
-    together on one machine never write into each other's file."""
-    return path.with_name(f"{path.name}.{os.getpid()}.partial")
 
 
 def quantised_path(exported: Path) -> Path:
@@ -235,7 +233,7 @@ def quantise(exported: Path, target: Path) -> None:
         with warnings.catch_warnings(), _quiet_root_logger():
             warnings.simplefilter("ignore")
             quant_pre_process(str(exported), str(prepared), skip_symbolic_shape=True)
-            partial = _partial(target)
+            partial = partial_path(target)
             quantize_dynamic(
                 str(prepared),
                 str(partial),
@@ -310,7 +308,7 @@ def _export(model: Any, path: Path) -> None:
 
     axes = {name: {0: "batch", 1: "tokens"} for name in [*inputs, "last_hidden_state"]}
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = _partial(path)
+    partial = partial_path(path)
     with warnings.catch_warnings():  # the tracer's notes on shapes: nothing for an admin to do
         warnings.simplefilter("ignore")
         torch.onnx.export(
