@@ -4,6 +4,7 @@ knowledge base, with the product's default (hybrid) retriever."""
 from __future__ import annotations
 
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -15,10 +16,17 @@ import pytest
 
 from bot.cli import main
 from handlers.questions.kb import KnowledgeBase, load_kb
+from handlers.questions.retrieval import onnx
 from handlers.questions.retrieval.analysis import Analyser
 from handlers.questions.retrieval.answerer import Answerer, signal_names
 from handlers.questions.retrieval.calibration import Calibration, CalibrationMismatch
-from handlers.questions.retrieval.dense import DenseIndex, Encoder, _model_path, encoder
+from handlers.questions.retrieval.dense import (
+    DenseIndex,
+    Encoder,
+    _model_folder,
+    _model_path,
+    encoder,
+)
 from handlers.questions.retrieval.scope import NotCovered
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
@@ -207,6 +215,34 @@ def test_the_model_on_onnx_runtime_gives_the_vectors_torch_gives(
     assert started.stdout.split() == ["onnxruntime", "int8", "False"], started.stderr
 
 
+def test_making_the_int8_copy_silences_the_quantisers_notes_and_nobody_elses(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from onnxruntime import quantization
+
+    encoder("all-MiniLM-L6-v2")  # the export exists from here on
+    exported = onnx.exported_path(
+        "all-MiniLM-L6-v2", _model_folder(_model_path("all-MiniLM-L6-v2"))
+    )
+    quantise = quantization.quantize_dynamic
+
+    def while_others_log(*args: object, **kwargs: object) -> None:
+        logging.getLogger("scheduler").info("a learning task was sent")
+        logging.info("a line on the root logger from elsewhere")
+        quantise(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(quantization, "quantize_dynamic", while_others_log)
+    caplog.set_level(logging.INFO)
+    onnx.quantise(exported, tmp_path / "copy.onnx")
+    assert (tmp_path / "copy.onnx").stat().st_size > 1_000_000
+    messages = [record.getMessage() for record in caplog.records]
+    assert "a learning task was sent" in messages
+    assert "a line on the root logger from elsewhere" in messages
+    package = str(Path(quantization.__file__).parent)
+    assert [r.getMessage() for r in caplog.records if r.pathname.startswith(package)] == []
+    assert logging.getLogger().filters == []  # nothing left behind
+
+
 def test_questions_run_on_the_exact_model_when_no_int8_copy_can_be_made(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -252,3 +288,10 @@ def test_exports_no_installation_has_loaded_for_two_weeks_are_deleted(tmp_path: 
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         [current.name, onnx.quantised_path(current).name, recent.name]
     )
+
+
+def test_the_retrieval_package_runs_questions_on_what_the_bot_runs_them_on_by_default() -> None:
+    from bot.config import QuestionsSection
+
+    # eval, the benchmarks and the bot take the config's; direct callers take the package's
+    assert onnx.QUERY_PRECISION == QuestionsSection().query_precision

@@ -20,6 +20,7 @@ from handlers.questions.kb import Entry, KnowledgeBase
 from handlers.questions.retrieval.analysis import Analyser
 from handlers.questions.retrieval.bm25 import Bm25Index
 from handlers.questions.retrieval.calibration import Calibration
+from handlers.questions.retrieval.onnx import QUERY_PRECISION
 
 if TYPE_CHECKING:
     from handlers.questions.retrieval.dense import DenseIndex, Encoder
@@ -79,7 +80,7 @@ class Answerer:
         model: str = "all-MiniLM-L6-v2",
         cache_dir: Path | None = None,
         calibration: Calibration | None = None,
-        query_precision: str = "int8",
+        query_precision: str = QUERY_PRECISION,
     ) -> None:
         self.kb = kb
         self.retriever = retriever

@@ -67,7 +67,7 @@ class Encoder:
     """One sentence-transformers model giving normalised vectors, run by ONNX Runtime where it
     can be (onnx.py), else by torch."""
 
-    def __init__(self, name: str, query_precision: str = "int8") -> None:
+    def __init__(self, name: str, query_precision: str = onnx.QUERY_PRECISION) -> None:
         from threadpoolctl import threadpool_limits
 
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -188,7 +188,7 @@ def _fastest_product(matrix: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
 _ENCODERS: dict[tuple[str, str], Encoder] = {}
 
 
-def encoder(name: str, query_precision: str = "int8") -> Encoder:
+def encoder(name: str, query_precision: str = onnx.QUERY_PRECISION) -> Encoder:
     """One model per process: a reload or a second answerer must not load it again."""
     key = (name, query_precision)
     if key not in _ENCODERS:

@@ -39,6 +39,9 @@ _NORMALIZE = "sentence_transformers.models.Normalize"
 PADDING_RATIO = 1.5  # a text joins a batch if the batch's longest is at most 1.5 times it
 PADDING_SLACK = 8  # plus 8 tokens: short texts are cheap, however padded
 UNUSED_DAYS = 14  # an export no installation has loaded for this long is deleted (see prune)
+# what questions run on unless told otherwise; the bot's own default is questions.query_precision
+# in bot/config.py (the core does not import features), and a test holds the two together
+QUERY_PRECISION = "int8"
 
 
 def _json(path: Path) -> Any:
@@ -203,15 +206,29 @@ def load(name: str, model_dir: Path, query_precision: str = "float32") -> OnnxEn
     return OnnxEncoder(session, tokenizer, lower_case, pad, query_session)
 
 
+class _QuantiserNotes(logging.Filter):
+    """Drops what onnxruntime's quantiser notes below WARNING: a line for each tensor it leaves
+    alone, written straight to the root logger. Every other line on the root logger passes."""
+
+    def __init__(self, package: Path) -> None:
+        super().__init__()
+        self._package = str(package)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.WARNING or not record.pathname.startswith(self._package)
+
+
 @contextmanager
-def _quiet_root_logger() -> Iterator[None]:
-    root = logging.getLogger()
-    level = root.level
-    root.setLevel(logging.WARNING)
+def _quiet_quantiser(package: Path) -> Iterator[None]:
+    root, own = logging.getLogger(), logging.getLogger("onnxruntime")
+    notes, level = _QuantiserNotes(package), own.level
+    root.addFilter(notes)
+    own.setLevel(logging.WARNING)  # its named loggers (shape inference) say the same things
     try:
         yield
     finally:
-        root.setLevel(level)
+        root.removeFilter(notes)
+        own.setLevel(level)
 
 
 def quantised_path(exported: Path) -> Path:
@@ -224,13 +241,14 @@ def quantise(exported: Path, target: Path) -> None:
     average) of the exact ones and a question takes 0.5-0.6 times as long on the AMD EPYC these
     figures come from; the phrasings stay exact, so only the question side moves. Made in about
     5 s, once, by onnxruntime's own tools (no torch)."""
+    from onnxruntime import quantization
     from onnxruntime.quantization import QuantType, quantize_dynamic
     from onnxruntime.quantization.shape_inference import quant_pre_process
 
     with tempfile.TemporaryDirectory() as work:
         prepared = Path(work) / "prepared.onnx"
-        # its tools note each tensor they leave alone on the root logger: nothing for an admin
-        with warnings.catch_warnings(), _quiet_root_logger():
+        # its tools note each tensor they leave alone: nothing for an admin to act on
+        with warnings.catch_warnings(), _quiet_quantiser(Path(quantization.__file__).parent):
             warnings.simplefilter("ignore")
             quant_pre_process(str(exported), str(prepared), skip_symbolic_shape=True)
             partial = partial_path(target)
