@@ -19,7 +19,7 @@ import numpy as np
 from bot.config import QuestionsSection
 from handlers.questions.evaluation import figures, read_labelled
 from handlers.questions.kb import load_kb
-from handlers.questions.retrieval.answerer import Answerer, signal_names
+from handlers.questions.retrieval.answerer import Answerer, floor_signal, signal_names
 from handlers.questions.retrieval.calibration import fit
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -63,8 +63,9 @@ def main() -> None:
             np.concatenate([s[3] for s in others]),
             np.concatenate([s[4] for s in others]).astype(float),
             signal_names(args.retriever),
+            floor_signal=floor_signal(args.retriever),
         )
-        answered = np.asarray([calibration.probability(f) for f in x]) >= calibration.threshold
+        answered = np.asarray([calibration.answers(f) for f in x], dtype=bool)
         result = {"set": name, "query_precision": answerer.query_precision}
         result |= figures(rows, ranked, answered)
         results.append(result)

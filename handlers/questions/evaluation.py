@@ -19,7 +19,7 @@ import numpy as np
 
 from bot.config import QuestionsSection
 from handlers.questions.kb import KnowledgeBase, load_kb
-from handlers.questions.retrieval.answerer import Answerer, signal_names
+from handlers.questions.retrieval.answerer import Answerer, floor_signal, signal_names
 from handlers.questions.retrieval.calibration import (
     Calibration,
     CalibrationMismatch,
@@ -180,19 +180,23 @@ def run(args: argparse.Namespace) -> int:
     in_scope = np.asarray([bool(r.gold) for r in rows], dtype=float)
     if args.fit:
         calibration = fit(
-            x, in_scope, signal_names(args.retriever), ", ".join(p.name for p in args.files)
+            x,
+            in_scope,
+            signal_names(args.retriever),
+            ", ".join(p.name for p in args.files),
+            floor_signal(args.retriever),
         )
         calibration.save(path)
-    if args.cross_validate:
+    if args.cross_validate:  # the regression alone: no floor
         probabilities = cross_validated(x, in_scope)
         threshold = balanced_threshold(probabilities, in_scope)
         label = f"cross-validated on the files (threshold {threshold:.2f} chosen on them)"
+        answered = probabilities >= threshold
     else:
         assert calibration is not None
-        probabilities = np.asarray([calibration.probability(f) for f in x])
-        threshold = calibration.threshold
         label = path.name
-    answered = probabilities >= threshold
+        probabilities = np.asarray([calibration.probability(f) for f in x])
+        answered = np.asarray([calibration.answers(f) for f in x], dtype=bool)
     result = {
         "retriever": args.retriever,
         "query_precision": answerer.query_precision,
@@ -207,9 +211,10 @@ def run(args: argparse.Namespace) -> int:
             wrong_rank = bool(row.gold) and ranked[i][0] not in row.gold
             wrong_call = bool(row.gold) != bool(answered[i])
             if wrong_rank or wrong_call:
+                floor = "" if calibration is None or calibration.within(x[i]) else ", below the floor"
                 print(
                     f"{row.id}: {row.question!r} gold={list(row.gold)} top={ranked[i]} "
-                    f"p={probabilities[i]:.2f}",
+                    f"p={probabilities[i]:.2f}{floor}",
                     file=sys.stderr,
                 )
     return 0

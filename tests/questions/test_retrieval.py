@@ -19,7 +19,7 @@ from handlers.questions.kb import KnowledgeBase, load_kb
 from handlers.questions.retrieval import onnx
 from handlers.questions.retrieval.analysis import Analyser
 from handlers.questions.retrieval.answerer import Answerer, signal_names
-from handlers.questions.retrieval.calibration import Calibration, CalibrationMismatch
+from handlers.questions.retrieval.calibration import Calibration, CalibrationMismatch, fit
 from handlers.questions.retrieval.dense import (
     DenseIndex,
     Encoder,
@@ -58,6 +58,34 @@ def test_questions_the_guidance_does_not_answer_go_to_a_person(
     answerer: Answerer, question: str
 ) -> None:
     assert not answerer.answer(question).answered
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["banana bread recipe", "Can you recommend a good film?", "how tall is mount everest"],
+)
+def test_a_question_further_from_the_guidance_than_any_answerable_one_is_not_answered(
+    answerer: Answerer, question: str
+) -> None:
+    # far from the examples of what guidance does not cover too: the regression alone was sure
+    answer = answerer.answer(question)
+    assert answer.confidence > 0.8 and not answer.answered
+
+
+def test_the_floor_is_fitted_below_the_least_similar_answerable_question() -> None:
+    rng = np.random.default_rng(3)
+    labels = np.repeat([1.0, 0.0], 60)
+    similarity = np.where(labels == 1, rng.uniform(0.4, 0.9, 120), rng.uniform(0.1, 0.7, 120))
+    features = np.column_stack([similarity, rng.normal(size=120)])
+    calibration = fit(features, labels, ["dense", "noise"], floor_signal="dense")
+    assert calibration.floor == pytest.approx(0.95 * similarity[labels == 1].min())
+    assert calibration.answers([0.9, 0.0])
+    assert not calibration.answers([calibration.floor - 0.01, 0.0])
+    # a calibration saved before floors loads and answers as it did
+    saved = {k: v for k, v in vars(calibration).items() if not k.startswith("floor")}
+    assert Calibration(**saved).answers([calibration.floor - 0.01, 0.0]) == (
+        calibration.probability([calibration.floor - 0.01, 0.0]) >= calibration.threshold
+    )
 
 
 def test_a_misspelt_acronym_question_still_finds_its_entry(answerer: Answerer) -> None:

@@ -72,6 +72,11 @@ def signal_names(retriever: str) -> tuple[str, ...]:
     return HYBRID_SIGNALS if retriever == "hybrid" else BM25_SIGNALS
 
 
+def floor_signal(retriever: str) -> str:
+    """The signal the calibration's floor is on: how near the question is to the best entry."""
+    return "dense" if retriever == "hybrid" else "bm25"
+
+
 class Answerer:
     def __init__(
         self,
@@ -177,5 +182,5 @@ class Answerer:
         if self.calibration is None:  # an uncalibrated index never claims to be sure
             return Answer(False, 0.0, entry, hits, ranking.signals)
         confidence = self.calibration.probability(ranking.signals)
-        sure = confidence >= self.calibration.threshold
+        sure = self.calibration.answers(ranking.signals)
         return Answer(sure, confidence, entry, hits, ranking.signals)

@@ -1,7 +1,14 @@
 """Answer or abstain: a logistic regression over ranking signals, fitted on labelled questions,
 with the threshold chosen on out-of-fold probabilities (k-fold cross-validation) so that the
 share of answerable questions answered and the share of the others held back are both as high
-as they can be together. Stored as JSON beside the index."""
+as they can be together. Stored as JSON beside the index.
+
+The regression only speaks for questions like the ones it was fitted on. A question further from
+every entry than any answerable labelled question was ("banana bread recipe", "hello there") lies
+outside them, where a straight line can say anything: being far from the examples of what the
+guidance does not cover read as confidence. So the calibration also keeps a floor, the lowest
+value of one signal (the best similarity to an entry) among the answerable questions it was
+fitted on (less a little slack), and never answers below it."""
 
 from __future__ import annotations
 
@@ -12,6 +19,9 @@ from pathlib import Path
 
 import numpy as np
 
+# the floor sits this far below the least similar answerable question fitted on: the next set's
+# answerable questions reach a little lower (held out, 3 of 120 fell under a floor at the lowest)
+FLOOR_SLACK = 0.95
 
 class CalibrationMismatch(ValueError):
     pass
@@ -26,13 +36,27 @@ class Calibration:
     threshold: float = 0.5
     signals: list[str] = field(default_factory=list)
     fitted_on: str = ""
+    floor_signal: str = ""  # no floor in a calibration saved before floors
+    floor: float = 0.0
+
+    def answers(self, features: Sequence[float]) -> bool:
+        """Sure enough to answer: above the threshold, and not below the floor."""
+        return self.probability(features) >= self.threshold and self.within(features)
+
+    def within(self, features: Sequence[float]) -> bool:
+        """At least as near the guidance as the answerable questions it was fitted on."""
+        if not self.floor_signal:
+            return True
+        return float(features[self.signals.index(self.floor_signal)]) >= self.floor
 
     def probability(self, features: Sequence[float]) -> float:
         x = (np.asarray(features) - np.asarray(self.mean)) / np.asarray(self.scale)
         return float(1 / (1 + np.exp(-(x @ np.asarray(self.weights) + self.bias))))
 
     def check(self, signals: Sequence[str]) -> None:
-        if list(signals) != self.signals:
+        if list(signals) != self.signals or (
+            self.floor_signal and self.floor_signal not in self.signals
+        ):
             raise CalibrationMismatch(
                 f"the calibration was fitted on the signals {self.signals}, the retriever gives "
                 f"{list(signals)}: refit it with `python -m bot eval questions --fit`"
@@ -93,10 +117,21 @@ def balanced_threshold(probabilities: np.ndarray, labels: np.ndarray) -> float:
 
 
 def fit(
-    features: np.ndarray, labels: np.ndarray, signals: Sequence[str], fitted_on: str = ""
+    features: np.ndarray,
+    labels: np.ndarray,
+    signals: Sequence[str],
+    fitted_on: str = "",
+    floor_signal: str = "",
 ) -> Calibration:
     calibration = _regression(features, labels)
-    calibration.threshold = balanced_threshold(cross_validated(features, labels), labels)
     calibration.signals = list(signals)
     calibration.fitted_on = fitted_on
+    probabilities = cross_validated(features, labels)
+    if floor_signal and labels.any():
+        column = features[:, calibration.signals.index(floor_signal)]
+        calibration.floor_signal = floor_signal
+        calibration.floor = FLOOR_SLACK * float(column[labels == 1].min())
+        # the threshold is chosen for the whole rule: below the floor nothing is answered
+        probabilities = np.where(column >= calibration.floor, probabilities, 0.0)
+    calibration.threshold = balanced_threshold(probabilities, labels)
     return calibration
