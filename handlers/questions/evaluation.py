@@ -211,7 +211,9 @@ def run(args: argparse.Namespace) -> int:
             wrong_rank = bool(row.gold) and ranked[i][0] not in row.gold
             wrong_call = bool(row.gold) != bool(answered[i])
             if wrong_rank or wrong_call:
-                floor = "" if calibration is None or calibration.within(x[i]) else ", below the floor"
+                floor = (
+                    "" if calibration is None or calibration.within(x[i]) else ", below the floor"
+                )
                 print(
                     f"{row.id}: {row.question!r} gold={list(row.gold)} top={ranked[i]} "
                     f"p={probabilities[i]:.2f}{floor}",

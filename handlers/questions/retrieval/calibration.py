@@ -23,6 +23,7 @@ import numpy as np
 # answerable questions reach a little lower (held out, 3 of 120 fell under a floor at the lowest)
 FLOOR_SLACK = 0.95
 
+
 class CalibrationMismatch(ValueError):
     pass
 
