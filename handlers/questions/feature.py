@@ -31,9 +31,22 @@ DRAFT_BUTTONS = 5  # drafts listed with Approve / Discard buttons at a time
 CLAIM_MINUTES = 30  # an expert's claim on a question, before another may take it over
 CLAIM = timedelta(minutes=CLAIM_MINUTES)
 _MENTION = re.compile(r"<@[^>]+>|@\w+")
-_SMALL_TALK = re.compile(
-    r"^(?:hi|hello|hey|hiya|morning|good (?:morning|afternoon|evening)|thanks|thank you|cheers|"
-    r"ta|ok|okay|bye)[\s!.,]*(?:all|there|bot|everyone)?[\s!.]*$",
+_WHO = r"(?:[\s,]+(?:all|there|bot|everyone|everybody|team|folks|practicebot))?"
+_END = r"[\s!.,:)]*$"
+_GREETING = re.compile(
+    r"^(?:hi|hello|hey|hiya|morning|afternoon|evening|good (?:morning|afternoon|evening))"
+    + _WHO
+    + _END,
+    re.IGNORECASE,
+)
+# thanks and goodbyes after an answer: no question for the practice leads
+_THANKS = re.compile(
+    r"^(?:(?:great|perfect|brilliant|lovely|amazing|ok|okay|cool|fab|super|that'?s (?:great|"
+    r"helpful|brilliant|perfect|really helpful))[\s!.,]+)?"
+    r"(?:thanks|thank you|thankyou|thx|ty|cheers|ta|many thanks|got it|will do|noted|ok|okay|bye|"
+    r"goodbye|see you)(?: (?:so much|very much|a lot|loads|again|for that|for (?:the|your) help))?"
+    + _WHO
+    + _END,
     re.IGNORECASE,
 )
 CALIBRATIONS = Path(__file__).resolve().parent / "calibration"
@@ -108,11 +121,19 @@ class QuestionsFeature:
     async def _answer(self, event: MessagePosted, ctx: Context, question: str) -> None:
         if event.chat.kind is ChatKind.DIRECT and not await ctx.moderation.screen(event, ctx):
             return  # held like a group post: never answered or forwarded with the identifiers
-        if _SMALL_TALK.match(question):
+        if _GREETING.match(question):
             await reply(
                 ctx,
                 event,
                 f"Hello {event.user.name}! Ask me a practice question in your own words, or send /help.",
+            )
+            return
+        if _THANKS.match(question):
+            await reply(
+                ctx,
+                event,
+                f"Glad to help, {event.user.name}. Ask me another practice question any time, "
+                "or send /help.",
             )
             return
         if len(question) > MAX_QUESTION:

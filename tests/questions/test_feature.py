@@ -118,11 +118,15 @@ async def test_bad_questions_get_clear_replies(store: Store) -> None:
         await app.handle(post("x" * 10_000, chat=dm(ALICE)))
         await app.handle(post("🙂🙂🙂", chat=dm(ALICE)))
         await app.handle(post("hello", chat=dm(ALICE)))
+        await app.handle(post("Great, thank you so much!", chat=dm(ALICE)))
+        await app.handle(post("thanks, and can I accept a friend request?", chat=dm(ALICE)))
     said = adapter.private(ALICE)
     assert said[0].startswith("Add your question after /ask")
     assert "10,000 characters" in said[1]
     assert "couldn't find any words" in said[2]
     assert said[3].startswith("Hello alice!")
+    assert said[4].startswith("Glad to help, alice.")  # not a question for the experts
+    assert said[5].startswith("No.") and "Source:" in said[5]  # thanks, then a question
 
 
 async def _draft_saved(app, adapter: RecordingAdapter) -> None:  # type: ignore[no-untyped-def]
