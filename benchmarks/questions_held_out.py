@@ -65,7 +65,13 @@ def main() -> None:
             signal_names(args.retriever),
             floor_signal=floor_signal(args.retriever),
         )
-        answered = np.asarray([calibration.answers(f) for f in x], dtype=bool)
+        answered = np.asarray(
+            [
+                answerer.sure(row.question, list(f), calibration)
+                for row, f in zip(rows, x, strict=True)
+            ],
+            dtype=bool,
+        )
         result = {"set": name, "query_precision": answerer.query_precision}
         result |= figures(rows, ranked, answered)
         results.append(result)

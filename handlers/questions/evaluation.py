@@ -196,7 +196,13 @@ def run(args: argparse.Namespace) -> int:
         assert calibration is not None
         label = path.name
         probabilities = np.asarray([calibration.probability(f) for f in x])
-        answered = np.asarray([calibration.answers(f) for f in x], dtype=bool)
+        answered = np.asarray(
+            [
+                answerer.sure(row.question, list(f), calibration)
+                for row, f in zip(rows, x, strict=True)
+            ],
+            dtype=bool,
+        )
     result = {
         "retriever": args.retriever,
         "query_precision": answerer.query_precision,
@@ -211,9 +217,8 @@ def run(args: argparse.Namespace) -> int:
             wrong_rank = bool(row.gold) and ranked[i][0] not in row.gold
             wrong_call = bool(row.gold) != bool(answered[i])
             if wrong_rank or wrong_call:
-                floor = (
-                    "" if calibration is None or calibration.within(x[i]) else ", below the floor"
-                )
+                below = calibration is not None and not answered[i] and not calibration.within(x[i])
+                floor = ", below the floor" if below else ""
                 print(
                     f"{row.id}: {row.question!r} gold={list(row.gold)} top={ranked[i]} "
                     f"p={probabilities[i]:.2f}{floor}",

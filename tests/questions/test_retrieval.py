@@ -72,6 +72,29 @@ def test_a_question_further_from_the_guidance_than_any_answerable_one_is_not_ans
     assert answer.confidence > 0.8 and not answer.answered
 
 
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        ("NQSW", "supervision-and-cpd#newly-qualified-social-workers-asye"),
+        ("insta", "friend-requests-from-people-we-support"),
+    ],
+)
+def test_an_acronym_alone_is_read_through_the_synonyms_file_before_it_counts_as_far(
+    answerer: Answerer, question: str, entry: str
+) -> None:
+    # the sentence model cannot read it: alone, it lies below the floor
+    answer = answerer.answer(question)
+    assert answerer.calibration is not None and not answerer.calibration.within(answer.signals)
+    assert answer.answered and answer.entry is not None and answer.entry.id == entry
+
+
+def test_every_acronym_and_term_of_the_synonyms_file_asked_alone_is_answered(
+    answerer: Answerer,
+) -> None:
+    unanswered = [key for key in answerer.kb.synonyms if not answerer.answer(key).answered]
+    assert unanswered == []
+
+
 def test_the_floor_is_fitted_below_the_least_similar_answerable_question() -> None:
     rng = np.random.default_rng(3)
     labels = np.repeat([1.0, 0.0], 60)

@@ -71,18 +71,16 @@ class Analyser:
 
     def query(self, text: str) -> list[str]:
         """The query's stems plus its synonyms' stems, with misspellings corrected."""
-        lowered = text.lower()
-        extra: list[str] = []
-        for key in self._phrase_keys:
-            if key in lowered:
-                for expansion in self._synonyms[key]:
-                    extra += self.words(expansion)
-        words = []
-        for word in self.words(lowered):
-            words.append(self._correct(word))
-            for expansion in self._synonyms.get(word, ()):
-                extra += self.words(expansion)
+        words = [self._correct(word) for word in self.words(text)]
+        extra = [word for expansion in self.expansions(text) for word in self.words(expansion)]
         return self.stems(words + extra)
+
+    def expansions(self, text: str) -> list[str]:
+        """What the synonyms file says the text's acronyms and terms mean ("nqsw": "newly
+        qualified social worker", "asye")."""
+        lowered = text.lower()
+        found = [e for key in self._phrase_keys if key in lowered for e in self._synonyms[key]]
+        return found + [e for word in self.words(lowered) for e in self._synonyms.get(word, ())]
 
     def unknown_words(self, text: str, vocabulary: set[str]) -> list[str]:
         """The question's words (misspellings corrected) whose stems the knowledge base never

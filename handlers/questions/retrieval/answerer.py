@@ -182,5 +182,26 @@ class Answerer:
         if self.calibration is None:  # an uncalibrated index never claims to be sure
             return Answer(False, 0.0, entry, hits, ranking.signals)
         confidence = self.calibration.probability(ranking.signals)
-        sure = self.calibration.answers(ranking.signals)
+        sure = self.sure(question, ranking.signals)
         return Answer(sure, confidence, entry, hits, ranking.signals)
+
+    def sure(
+        self, question: str, signals: list[float], calibration: Calibration | None = None
+    ) -> bool:
+        """Whether the calibration (this answerer's, unless another is given) answers. Below its
+        floor, a question with an acronym the sentence model cannot read ("nqsw") is read once
+        more with the synonyms file's expansions before it counts as far from the guidance."""
+        calibration = calibration or self.calibration
+        if calibration is None or calibration.answers(signals):
+            return calibration is not None
+        if calibration.probability(signals) < calibration.threshold:  # the floor was not why
+            return False
+        expansions = self._analyser.expansions(question)
+        if self._dense is None or self._encoder is None or not expansions:
+            return False
+        expanded = self._analyser.correct(f"{question} ({'; '.join(expansions)})")
+        nearest = float(self._dense.scores(self._encoder.encode([expanded], queries=True))[0].max())
+        again = list(signals)
+        where = calibration.signals.index(calibration.floor_signal)
+        again[where] = max(again[where], nearest)
+        return calibration.within(again)
