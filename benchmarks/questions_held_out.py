@@ -16,8 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.config import QuestionsSection
-from handlers.questions.evaluation import figures, read_labelled
+from handlers.questions.evaluation import add_query_precision, figures, read_labelled
 from handlers.questions.kb import load_kb
 from handlers.questions.retrieval.answerer import Answerer, floor_signal, signal_names
 from handlers.questions.retrieval.calibration import fit
@@ -36,12 +35,7 @@ def main() -> None:
     parser.add_argument("files", type=Path, nargs="*", default=SETS)
     parser.add_argument("--kb", type=Path, default=SHARED / "kb-sample")
     parser.add_argument("--retriever", choices=["bm25", "hybrid"], default="hybrid")
-    parser.add_argument(
-        "--query-precision",
-        choices=["int8", "float32"],
-        default=QuestionsSection().query_precision,
-        help="default: the product's default",
-    )
+    add_query_precision(parser)
     args = parser.parse_args()
     if len(args.files) < 2:
         parser.error("give at least two sets: each is scored by a calibration fitted on the others")

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.config import QuestionsSection
+from handlers.questions.evaluation import add_query_precision
 from handlers.questions.kb import KnowledgeBase, load_kb
 from handlers.questions.retrieval.answerer import Answerer
 
@@ -56,12 +56,7 @@ def main() -> None:
     parser.add_argument("--passages", type=int, default=5000)
     parser.add_argument("--retriever", choices=["bm25", "hybrid"], default="hybrid")
     parser.add_argument("--repeat", type=int, default=3, help="times through the questions")
-    parser.add_argument(
-        "--query-precision",
-        choices=["int8", "float32"],
-        default=QuestionsSection().query_precision,
-        help="default: the product's default",
-    )
+    add_query_precision(parser)
     args = parser.parse_args()
     kb, _ = load_kb(SHARED / "kb-sample")
     big = grow(kb, args.passages)

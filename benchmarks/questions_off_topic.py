@@ -17,7 +17,7 @@ from pathlib import Path
 from bot.config import QuestionsSection
 from handlers.questions.kb import load_kb
 from handlers.questions.retrieval.answerer import Answerer
-from handlers.questions.retrieval.calibration import Calibration
+from handlers.questions.retrieval.calibration import Calibration, shipped_path
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -33,7 +33,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     kb, _ = load_kb(args.kb)
-    calibration = Calibration.load(ROOT / f"handlers/questions/calibration/{args.retriever}.json")
+    calibration = Calibration.load(shipped_path(args.retriever))
     answerer = Answerer(
         kb, args.retriever, cache_dir=ROOT / "var" / "cache", calibration=calibration
     )

@@ -26,9 +26,8 @@ from handlers.questions.retrieval.calibration import (
     balanced_threshold,
     cross_validated,
     fit,
+    shipped_path,
 )
-
-CALIBRATIONS = Path(__file__).resolve().parent / "calibration"
 
 
 class BadQuestionsFile(ValueError):
@@ -57,18 +56,23 @@ def configure(parser: argparse.ArgumentParser) -> None:
         default=QuestionsSection().retriever,
         help="default: the product's default",
     )
-    parser.add_argument(
-        "--query-precision",
-        choices=["int8", "float32"],
-        default=QuestionsSection().query_precision,
-        help="the model the questions run on (hybrid); default: the product's default",
-    )
+    add_query_precision(parser)
     parser.add_argument("--errors", action="store_true", help="list the failures on stderr")
     parser.add_argument(
         "--fit", action="store_true", help="refit and store the calibration on the FILEs"
     )
     parser.add_argument(
         "--cross-validate", action="store_true", help="out-of-fold answer/abstain on the FILEs"
+    )
+
+
+def add_query_precision(parser: argparse.ArgumentParser) -> None:
+    """`--query-precision`, for eval and the benchmarks alike."""
+    parser.add_argument(
+        "--query-precision",
+        choices=["int8", "float32"],
+        default=QuestionsSection().query_precision,
+        help="the model the questions run on (hybrid); default: the product's default",
     )
 
 
@@ -149,7 +153,7 @@ def run(args: argparse.Namespace) -> int:
     if not rows:
         print("no questions in the files given", file=sys.stderr)
         return 2
-    path = CALIBRATIONS / f"{args.retriever}.json"
+    path = shipped_path(args.retriever)
     calibration = None
     if not (args.fit or args.cross_validate):
         try:

@@ -23,7 +23,7 @@ from handlers.questions.kb.approved import APPROVED, ApproveError, NewEntry, add
 from handlers.questions.records import DraftFaq, QuestionRecord
 from handlers.questions.retention import PURGE_EVERY_SECONDS, purge_question_texts
 from handlers.questions.retrieval.answerer import Answerer
-from handlers.questions.retrieval.calibration import Calibration, CalibrationMismatch
+from handlers.questions.retrieval.calibration import Calibration, CalibrationMismatch, shipped_path
 
 MAX_QUESTION = 4000
 PREFIX = "q:"
@@ -49,7 +49,6 @@ _THANKS = re.compile(
     + _END,
     re.IGNORECASE,
 )
-CALIBRATIONS = Path(__file__).resolve().parent / "calibration"
 _DONE = {"approving": "being approved", "approved": "approved", "discarded": "discarded"}
 
 
@@ -90,7 +89,7 @@ class QuestionsFeature:
             raise ConfigError(
                 f"questions.kb_dir: no entries loaded from {q.kb_dir}: {'; '.join(map(str, errors))}"
             )
-        path = CALIBRATIONS / f"{q.retriever}.json"
+        path = shipped_path(q.retriever)
         calibration = Calibration.load(path) if path.exists() else None
         try:
             return Answerer(

@@ -19,7 +19,12 @@ from handlers.questions.kb import KnowledgeBase, load_kb
 from handlers.questions.retrieval import onnx
 from handlers.questions.retrieval.analysis import Analyser
 from handlers.questions.retrieval.answerer import Answerer, signal_names
-from handlers.questions.retrieval.calibration import Calibration, CalibrationMismatch, fit
+from handlers.questions.retrieval.calibration import (
+    Calibration,
+    CalibrationMismatch,
+    fit,
+    shipped_path,
+)
 from handlers.questions.retrieval.dense import (
     DenseIndex,
     Encoder,
@@ -31,7 +36,7 @@ from handlers.questions.retrieval.scope import NotCovered
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
 SAMPLE = SHARED / "kb-sample"
-CALIBRATION = Path(__file__).resolve().parents[2] / "handlers/questions/calibration/hybrid.json"
+CALIBRATION = shipped_path("hybrid")
 
 
 @pytest.fixture(scope="module")

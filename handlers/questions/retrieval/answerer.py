@@ -192,8 +192,10 @@ class Answerer:
         floor, a question with an acronym the sentence model cannot read ("nqsw") is read once
         more with the synonyms file's expansions before it counts as far from the guidance."""
         calibration = calibration or self.calibration
-        if calibration is None or calibration.answers(signals):
-            return calibration is not None
+        if calibration is None:
+            return False
+        if calibration.answers(signals):
+            return True
         if calibration.probability(signals) < calibration.threshold:  # the floor was not why
             return False
         expansions = self._analyser.expansions(question)

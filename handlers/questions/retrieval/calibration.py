@@ -22,6 +22,11 @@ import numpy as np
 # the floor sits this far below the least similar answerable question fitted on: the next set's
 # answerable questions reach a little lower (held out, 3 of 120 fell under a floor at the lowest)
 FLOOR_SLACK = 0.95
+SHIPPED = Path(__file__).resolve().parents[1] / "calibration"  # the product's, one per retriever
+
+
+def shipped_path(retriever: str) -> Path:
+    return SHIPPED / f"{retriever}.json"
 
 
 class CalibrationMismatch(ValueError):
