@@ -16,8 +16,12 @@ from pathlib import Path
 
 import numpy as np
 
-from handlers.questions.evaluation import add_query_precision, figures, read_labelled
-from handlers.questions.kb import load_kb
+from handlers.questions.evaluation import (
+    add_query_precision,
+    figures,
+    knowledge_base,
+    read_labelled,
+)
 from handlers.questions.retrieval.answerer import Answerer, floor_signal, signal_names
 from handlers.questions.retrieval.calibration import fit
 
@@ -39,7 +43,7 @@ def main() -> None:
     args = parser.parse_args()
     if len(args.files) < 2:
         parser.error("give at least two sets: each is scored by a calibration fitted on the others")
-    kb, _ = load_kb(args.kb)
+    kb = knowledge_base(args.kb)
     answerer = Answerer(
         kb, args.retriever, cache_dir=ROOT / "var" / "cache", query_precision=args.query_precision
     )

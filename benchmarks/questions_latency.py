@@ -24,8 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
-from handlers.questions.evaluation import add_query_precision
-from handlers.questions.kb import KnowledgeBase, load_kb
+from handlers.questions.evaluation import add_query_precision, knowledge_base
+from handlers.questions.kb import KnowledgeBase
 from handlers.questions.retrieval.answerer import Answerer
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
@@ -58,7 +58,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="times through the questions")
     add_query_precision(parser)
     args = parser.parse_args()
-    kb, _ = load_kb(SHARED / "kb-sample")
+    kb = knowledge_base(SHARED / "kb-sample")
     big = grow(kb, args.passages)
     started = time.perf_counter()
     cache = Path("var") / "cache"

@@ -15,7 +15,7 @@ import json
 from pathlib import Path
 
 from bot.config import QuestionsSection
-from handlers.questions.kb import load_kb
+from handlers.questions.evaluation import knowledge_base
 from handlers.questions.retrieval.answerer import Answerer
 from handlers.questions.retrieval.calibration import Calibration, shipped_path
 
@@ -27,12 +27,13 @@ def main() -> None:
     parser.add_argument(
         "file", type=Path, nargs="?", default=ROOT / "benchmarks/data/off_topic.txt"
     )
+    # the sample knowledge base lies beside a developer's checkout, not in the repository
     parser.add_argument("--kb", type=Path, default=ROOT.parent / "shared/data/kb-sample")
     parser.add_argument(
         "--retriever", choices=["bm25", "hybrid"], default=QuestionsSection().retriever
     )
     args = parser.parse_args()
-    kb, _ = load_kb(args.kb)
+    kb = knowledge_base(args.kb)
     calibration = Calibration.load(shipped_path(args.retriever))
     answerer = Answerer(
         kb, args.retriever, cache_dir=ROOT / "var" / "cache", calibration=calibration

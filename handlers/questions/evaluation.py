@@ -133,12 +133,22 @@ def figures(
     }
 
 
-def run(args: argparse.Namespace) -> int:
-    kb, errors = load_kb(args.kb)
+def knowledge_base(folder: Path) -> KnowledgeBase:
+    """A knowledge base for a command line: its errors printed, and an exit with the reason
+    when nothing loads (a missing folder, say), rather than a traceback further on."""
+    kb, errors = load_kb(folder)
     for error in errors:
         print(f"kb: {error}", file=sys.stderr)
     if not kb.entries:
-        print(f"kb: no entries loaded from {args.kb}", file=sys.stderr)
+        raise SystemExit(f"kb: no entries loaded from {folder}")
+    return kb
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        kb = knowledge_base(args.kb)
+    except SystemExit as exc:
+        print(exc, file=sys.stderr)
         return 2
     rows: list[Labelled] = []
     try:
