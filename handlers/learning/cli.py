@@ -98,16 +98,18 @@ def run_verify(args: argparse.Namespace) -> int:
         print(f"INVALID: {exc}", file=sys.stderr)
         return 1
     vc = result.credential
-    subject = vc["credentialSubject"]
+    issuer = vc["issuer"]
+    issuer_name = issuer if isinstance(issuer, str) else issuer.get("name", issuer["id"])
+    title = vc.get("name") or vc["credentialSubject"]["achievement"]["name"]
     checked = (
         "the issuer's key"
         if result.key_matches_issuer
         else "the key embedded in the credential (pass --key to check it is the issuer's)"
     )
     print(
-        f"VALID OpenBadgeCredential “{vc['name']}” for {subject.get('name', 'a learner')}, "
-        f"issued by {vc['issuer'].get('name', vc['issuer']['id'])} on {vc['issuanceDate']}; "
-        f"signature checked with {checked}"
+        f"VALID OpenBadgeCredential “{title}”, issued by {issuer_name}, valid from "
+        f"{vc['validFrom']}; it follows the Open Badges 3.0 schema's rules; signature checked "
+        f"with {checked}"
     )
     return 0
 

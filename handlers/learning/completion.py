@@ -21,7 +21,7 @@ async def issue_badge(ctx: Context, state: LearningState, enrolment: Enrolment, 
     if programme is None:
         return
     now = ctx.clock.now()
-    credential = build_credential(programme, user.name, user.key, now, state.learning)
+    credential = build_credential(programme, user.key, now, state.learning)
     token = sign(credential, load_signing_key(state.learning))
     try:
         async with ctx.store.session() as s:
