@@ -65,6 +65,15 @@ class App:
         self._exit = AsyncExitStack()
 
     async def __aenter__(self) -> App:
+        try:
+            await self._start()
+        except BaseException:
+            # e.g. an adapter refused its token: stop what had started, then say why
+            await self._exit.aclose()
+            raise
+        return self
+
+    async def _start(self) -> None:
         await self.store.start()
         self._exit.push_async_callback(self.store.stop)
         await self._register_configured_chats()
@@ -88,7 +97,6 @@ class App:
                 "database": "postgresql" if self.store.is_postgres else "sqlite",
             },
         )
-        return self
 
     async def __aexit__(
         self,

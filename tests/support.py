@@ -224,3 +224,12 @@ async def play_script(
             before = len(printed)
             assert await session.play([line]) == [], where
             last_line_output = out.getvalue()[before:]
+
+
+def closed_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on: a platform that cannot be reached (yet)."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])

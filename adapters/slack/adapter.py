@@ -6,22 +6,39 @@ import asyncio
 import logging
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
+import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.connecting import Backoff, Connector, Details
 from adapters.slack import inbound
 from adapters.slack.errors import translated
 from adapters.slack.outbound import Outbound
 from adapters.slack.pacing import ChannelPacer
 from bot.actions import Action, Result
 from bot.adapter import Capabilities, EventSink
+from bot.errors import ConfigError, PlatformError
 from bot.events import Event
 
 log = logging.getLogger(__name__)
+
+
+class _RetriesAreOurs(logging.Filter):
+    """slack_sdk logs each of its own quick retries of a failed connection; while Slack cannot be
+    reached, adapters.connecting says so once a try, in one line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("A retry handler found")
+
+
+_SDK_LOG = logging.getLogger("slack_sdk.web.async_base_client")
+if not any(isinstance(f, _RetriesAreOurs) for f in _SDK_LOG.filters):
+    _SDK_LOG.addFilter(_RetriesAreOurs())
 
 EVENTS_PATH = "/slack/events"
 
@@ -42,12 +59,16 @@ class SlackAdapter:
         pacer: ChannelPacer | None = None,
         ping_interval: float = 10,
         drain_seconds: float = 30,
+        backoff: Backoff | None = None,
     ) -> None:
         if signing_secret is None and app_token is None:
             raise ValueError("Slack needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET")
         # slack_sdk joins the method name onto base_url, which must end in a slash
         base_url = (api_url.rstrip("/") + "/") if api_url else AsyncWebClient.BASE_URL
         self.client = AsyncWebClient(token=bot_token, base_url=base_url)
+        self._api_host = urlsplit(base_url).netloc or base_url
+        self._backoff = backoff or Backoff()
+        self._connector: Connector | None = None
         admin = AsyncWebClient(token=admin_token, base_url=base_url) if admin_token else None
         # Without an admin's user token Slack lets a bot delete only its own messages.
         self.capabilities = Capabilities(
@@ -71,25 +92,43 @@ class SlackAdapter:
         self._in_flight = 0
         self._idle = asyncio.Condition()
 
+    @property
+    def connected(self) -> bool:
+        return self._connector is not None and self._connector.connected
+
     async def start(self, sink: EventSink) -> None:
-        with translated():
-            me = await self.client.auth_test()  # a wrong token fails here, loudly
-        self._bot_user_id = str(me.get("user_id") or "")
+        """Connects, or (Slack unreachable) says so in one line and keeps trying meanwhile."""
         self._sink = sink
+        self._connector = Connector(
+            "slack", self._api_host, self._connect, _unreachable, self._backoff
+        )
+        await self._connector.start()
+
+    async def _connect(self) -> Details:
+        try:
+            with translated():
+                me = await self.client.auth_test()  # a wrong token fails here, loudly
+        except PlatformError as exc:
+            if str(exc).removeprefix("slack: ") in _TOKEN_REFUSED:
+                raise ConfigError(f"SLACK_BOT_TOKEN: Slack refused it ({exc})") from None
+            raise
+        self._bot_user_id = str(me.get("user_id") or "")
         bolt = self._bolt(me)
         if self._app_token is not None:
             # slack_sdk's client reconnects by itself: at once when Slack closes the socket,
             # and after four silent ping intervals when the connection goes stale.
-            self._socket = AsyncSocketModeHandler(
+            socket = AsyncSocketModeHandler(
                 bolt, self._app_token, web_client=self.client, ping_interval=self._ping_interval
             )
-            await self._socket.connect_async()  # type: ignore[no-untyped-call]
-        else:
+            try:
+                await socket.connect_async()  # type: ignore[no-untyped-call]
+            except BaseException:
+                await socket.close_async()  # type: ignore[no-untyped-call]
+                raise
+            self._socket = socket
+        elif self._runner is None:
             await self._serve(bolt)
-        log.info(
-            "slack started",
-            extra={"mode": "socket" if self._socket else "http", "port": self.bound_port},
-        )
+        return {"mode": "socket" if self._socket else "http", "port": self.bound_port}
 
     def _bolt(self, me: Any) -> AsyncApp:
         bolt = AsyncApp(
@@ -126,6 +165,8 @@ class SlackAdapter:
         self.bound_port = int(self._runner.addresses[0][1])  # the real one when port=0
 
     async def stop(self) -> None:
+        if self._connector is not None:
+            await self._connector.stop()
         if self._socket is not None:
             await self._socket.close_async()  # type: ignore[no-untyped-call]
             self._socket = None
@@ -184,3 +225,17 @@ class SlackAdapter:
         await ack()
         for pressed in inbound.button_events(body):
             await self._deliver(pressed)
+
+
+# auth.test's answers that no retry will change: the token is wrong, revoked or disabled
+_TOKEN_REFUSED = {
+    "invalid_auth",
+    "not_authed",
+    "account_inactive",
+    "token_revoked",
+    "token_expired",
+}
+
+
+def _unreachable(exc: BaseException) -> bool:
+    return isinstance(exc, aiohttp.ClientError | TimeoutError)

@@ -6,9 +6,12 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
+from telegram import error as tg
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ExtBot
 
+from adapters.connecting import Backoff, Connector, Details
 from adapters.telegram.commands import DEFAULT_MENU, MenuEntry, publish
 from adapters.telegram.dispatch import Dispatcher
 from adapters.telegram.errors import translated
@@ -18,6 +21,7 @@ from adapters.telegram.polling import Poller
 from adapters.telegram.webhook import WebhookServer
 from bot.actions import Action, Result
 from bot.adapter import Capabilities, EventSink
+from bot.errors import ConfigError, PlatformError
 
 log = logging.getLogger(__name__)
 
@@ -102,8 +106,12 @@ class TelegramAdapter:
         limits: RateLimits | None = None,
         menu: Sequence[MenuEntry] = DEFAULT_MENU,
         poll_timeout: float = 30.0,
+        backoff: Backoff | None = None,
     ) -> None:
         self._application = build_application(token, api_url, limits or RateLimits())
+        self._api_host = urlsplit(api_url).netloc or api_url
+        self._backoff = backoff or Backoff()
+        self._connector: Connector | None = None
         self._webhook = webhook
         self._menu = tuple(menu)
         self._started = False
@@ -119,17 +127,35 @@ class TelegramAdapter:
     def webhook_port(self) -> int | None:
         return self._receiver.bound_port if isinstance(self._receiver, WebhookServer) else None
 
+    @property
+    def connected(self) -> bool:
+        return self._connector is not None and self._connector.connected
+
     async def start(self, sink: EventSink) -> None:
-        with translated():
-            await self._application.initialize()  # getMe: a wrong token fails here, loudly
+        """Connects, or (Telegram unreachable) says so in one line and keeps trying meanwhile."""
+        self._connector = Connector(
+            "telegram", self._api_host, lambda: self._connect(sink), _unreachable, self._backoff
+        )
+        await self._connector.start()
+
+    async def _connect(self, sink: EventSink) -> Details:
+        try:
+            with translated():
+                await self._application.initialize()  # getMe: a wrong token fails here, loudly
+        except PlatformError as exc:
+            if isinstance(exc.__cause__, tg.InvalidToken):
+                raise ConfigError(
+                    f"TELEGRAM_BOT_TOKEN: Telegram refused it ({exc.__cause__})"
+                ) from None
+            raise
         await publish(self.bot, self._menu)
-        self._started = True
         me = BotIdentity(self.bot.id, self.bot.username)
         dispatcher = Dispatcher(self.bot, me, self._outbound, sink)
+        receiver: Poller | WebhookServer
         if self._webhook is None:
-            self._receiver = Poller(self.bot, dispatcher, timeout=self._poll_timeout)
+            receiver = Poller(self.bot, dispatcher, timeout=self._poll_timeout)
         else:
-            self._receiver = WebhookServer(
+            receiver = WebhookServer(
                 self.bot,
                 dispatcher,
                 url=self._webhook.url,
@@ -137,11 +163,14 @@ class TelegramAdapter:
                 port=self._webhook.port,
                 host=self._webhook.host,
             )
-        await self._receiver.start()
-        log.info(
-            "telegram started",
-            extra={"bot": me.username, "mode": "webhook" if self._webhook else "polling"},
-        )
+        try:
+            await receiver.start()
+        except BaseException:
+            await receiver.stop()  # a next try starts a fresh one
+            raise
+        self._receiver = receiver
+        self._started = True
+        return {"bot": me.username, "mode": "webhook" if self._webhook else "polling"}
 
     async def set_commands(self, menu: Sequence[MenuEntry]) -> None:
         """The core's own command list (name, help, where); replaces the default menu."""
@@ -151,10 +180,20 @@ class TelegramAdapter:
 
     async def stop(self) -> None:
         self._started = False
+        if self._connector is not None:
+            await self._connector.stop()
         if self._receiver is not None:
             await self._receiver.stop()
             self._receiver = None
         await self._application.shutdown()
+        # a start that never got through (refused, or stopped while still trying) leaves the
+        # bot's HTTP clients open; the application's shutdown only closes what it initialised
+        await self.bot.shutdown()
 
     async def perform(self, action: Action) -> Result:
         return await self._outbound.perform(action)
+
+
+def _unreachable(exc: BaseException) -> bool:
+    # BadRequest is a NetworkError in PTB's hierarchy, but it is Telegram answering "no"
+    return isinstance(exc, tg.NetworkError) and not isinstance(exc, tg.BadRequest)

@@ -50,14 +50,15 @@ class FakeSlack:
     def api_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/api/"
 
-    async def start(self) -> None:
+    async def start(self, port: int = 0) -> None:
+        """Serve on `port` (a free one by default; a given one to come up where a bot waits)."""
         server = web.Application()
         server.router.add_post("/api/{method}", self._answer)
         server.router.add_get("/api/{method}", self._answer)
         server.router.add_get("/socket", self._socket)
         self._runner = web.AppRunner(server, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", port)
         await site.start()
         self.port = self._runner.addresses[0][1]
         self.socket_url = f"ws://127.0.0.1:{self.port}/socket"

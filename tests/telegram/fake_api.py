@@ -117,12 +117,13 @@ class FakeBotAPI:
 
     # ---- the server ---------------------------------------------------------------------
 
-    async def start(self) -> None:
+    async def start(self, port: int = 0) -> None:
+        """Serve on `port` (a free one by default; a given one to come up where a bot waits)."""
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._endpoint)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", port)
         await site.start()
         self.port = self._runner.addresses[0][1]
 
