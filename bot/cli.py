@@ -8,7 +8,6 @@ import importlib
 import importlib.util
 import inspect
 import logging
-import secrets
 import signal
 import sys
 from collections.abc import Callable, Sequence
@@ -219,18 +218,20 @@ def cmd_console(args: argparse.Namespace) -> int:
 
 
 def _console(settings: Settings, script: str | None) -> int:
-    from adapters.console.runner import run_console
+    from adapters.console.runner import LOCAL_KEY, local_secret, run_console
 
     crypto_secret = None
     if settings.secrets.PRACTICEBOT_SECRET_KEY is None:
-        # The console is a local sandbox: a key for this session alone keeps held posts encrypted.
-        crypto_secret = secrets.token_urlsafe(32)
+        # The console is a local sandbox: a local key, kept for the next session, keeps held
+        # posts encrypted and still restorable after a restart.
+        crypto_secret = local_secret()
         if script is None:
             print(
-                "PRACTICEBOT_SECRET_KEY is not set: held posts use a key for this session only.",
+                f"PRACTICEBOT_SECRET_KEY is not set: held posts are encrypted with the local key "
+                f"in {LOCAL_KEY}.",
                 file=sys.stderr,
             )
-    return asyncio.run(run_console(settings, script, crypto_secret))
+    return run_console(settings, script, crypto_secret)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

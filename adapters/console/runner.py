@@ -1,45 +1,81 @@
-"""Starts the app with the console adapter: a scripted run, or an interactive terminal session."""
+"""Starts the app with the console adapter: a scripted run, or an interactive terminal session.
+
+Interactive, the terminal is read on the main thread (with a prompt, line editing and history
+when it is a terminal) and the app runs its event loop on a thread of its own: Ctrl-C interrupts
+the read at once, and the app is stopped cleanly before the program ends.
+
+What the console keeps between runs lies beside its database in var/: the cards that can still be
+pressed (var/console-state.json) and, when PRACTICEBOT_SECRET_KEY is not set, the key that held
+posts are encrypted with (var/dev-secret-key, the file `make run` makes). So every held post that
+`/queue` lists after a restart can still be decided. The typed lines are not kept on disk: they
+may name the very people the bot is there to protect.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import functools
+import os
+import secrets
 import sys
+import threading
+from collections.abc import Callable, Coroutine
+from concurrent.futures import Future
 from pathlib import Path
+from typing import Any
 
 from adapters.console.adapter import ROOMS, ConsoleAdapter, room_chat
 from adapters.console.session import SYNTAX, ConsoleSession, ScriptError
 from bot.app import App
 from bot.clock import ScenarioClock
 from bot.config import Settings
-from bot.crypto import Crypto
+from bot.crypto import MIN_SECRET_LENGTH, Crypto
+from bot.errors import ConfigError
+
+VAR = Path("var")
+STATE_FILE = VAR / "console-state.json"
+LOCAL_KEY = VAR / "dev-secret-key"
+PROMPT = "> "
 
 BANNER = """Practice Bot console group. Members: {members}; moderators: {moderators}; experts: {experts}.
 Type `alice> text` to post in the group, `alice>> text` to message the bot privately,
-`mod@moderators> /queue` to speak in a room, `mod! 1` to press a button, `quit` to leave."""
+`mod@moderators> /queue` to speak in a room, `mod! 1` to press a button, `help` for more,
+`quit` or Ctrl-D to leave."""
 
 
-async def run_console(settings: Settings, script: str | None, crypto_secret: str | None) -> int:
-    adapter = ConsoleAdapter(settings)
-    clock = ScenarioClock()
+def local_secret(path: Path = LOCAL_KEY) -> str:
+    """The console's key for held posts when PRACTICEBOT_SECRET_KEY is not set: made once, kept
+    beside the database (readable by this user only), so a post held in one session can be
+    restored in the next."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(secrets.token_urlsafe(32) + "\n")
+    try:
+        secret = path.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read the console's local key: {exc}") from None
+    if len(secret) < MIN_SECRET_LENGTH:
+        raise ConfigError(
+            f"{path}: the console's local key is shorter than {MIN_SECRET_LENGTH} characters; "
+            "delete the file to make a new one (posts held with the old key can then be kept "
+            "removed but not restored), or set PRACTICEBOT_SECRET_KEY"
+        )
+    return secret
+
+
+def run_console(settings: Settings, script: str | None, crypto_secret: str | None) -> int:
     crypto = Crypto(crypto_secret) if crypto_secret else None
-    lines: list[str] | None = None
     if script is not None:
         lines = _read_script(script)
         if lines is None:
             return 2
-    async with App(
-        settings, [adapter], clock=clock, crypto=crypto, run_scheduler=script is None
-    ) as app:
-        for name, (role, _title) in ROOMS.items():
-            await app.ctx.rooms.register(room_chat(name), role)
-        session = ConsoleSession(adapter, app.handle, clock, app.run_jobs_once, settings.bot.name)
-        if lines is not None:
-            errors = await session.play(lines)
-            for error in errors:
-                print(f"practicebot console: {error}", file=sys.stderr)
-            return 2 if errors else 0
-        await _interactive(session, settings)
-    return 0
+        return asyncio.run(_play(settings, crypto, lines))
+    return _interactive(settings, crypto)
 
 
 def _read_script(script: str) -> list[str] | None:
@@ -52,24 +88,155 @@ def _read_script(script: str) -> list[str] | None:
         return None
 
 
-async def _interactive(session: ConsoleSession, settings: Settings) -> None:
-    c = settings.console
-    print(
-        BANNER.format(
-            members=", ".join(c.members),
-            moderators=", ".join(c.moderators),
-            experts=", ".join(c.experts),
+async def _play(settings: Settings, crypto: Crypto | None, lines: list[str]) -> int:
+    adapter = ConsoleAdapter(settings, state_file=STATE_FILE)
+    clock = ScenarioClock()
+    async with App(settings, [adapter], clock=clock, crypto=crypto, run_scheduler=False) as app:
+        session = await _session(app, adapter, settings, clock)
+        errors = await session.play(lines)
+    for error in errors:
+        print(f"practicebot console: {error}", file=sys.stderr)
+    return 2 if errors else 0
+
+
+async def _session(
+    app: App, adapter: ConsoleAdapter, settings: Settings, clock: ScenarioClock
+) -> ConsoleSession:
+    for name, (role, _title) in ROOMS.items():
+        await app.ctx.rooms.register(room_chat(name), role)
+    return ConsoleSession(adapter, app.handle, clock, app.run_jobs_once, settings.bot.name)
+
+
+class _AppThread:
+    """The app and its event loop on a thread of their own, so the main thread can wait on the
+    terminal and still be interrupted by Ctrl-C at any moment."""
+
+    def __init__(self, settings: Settings, adapter: ConsoleAdapter, crypto: Crypto | None):
+        self._settings = settings
+        self._adapter = adapter
+        self._crypto = crypto
+        self._loop = asyncio.new_event_loop()
+        self._started: Future[ConsoleSession] = Future()
+        self._main_task: asyncio.Task[None] | None = None
+        self._thread = threading.Thread(target=self._run, name="console-app", daemon=True)
+
+    def start(self) -> ConsoleSession:
+        self._main_task = self._loop.create_task(self._main())
+        self._thread.start()
+        return self._started.result()  # raises what start-up raised (a setting, the database)
+
+    def run(self, work: Callable[[], Coroutine[Any, Any, None]]) -> None:
+        """Run `work` on the app's loop and wait for it; Ctrl-C while waiting cancels it."""
+        future = asyncio.run_coroutine_threadsafe(work(), self._loop)
+        try:
+            future.result()
+        except KeyboardInterrupt:
+            future.cancel()
+            raise
+
+    def stop(self) -> None:
+        """Stop the app, whatever it is doing (starting, waiting, handling a line)."""
+        if self._main_task is not None and self._thread.is_alive():
+            self._loop.call_soon_threadsafe(self._main_task.cancel)
+        self._thread.join()
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self._loop)
+        assert self._main_task is not None
+        try:
+            self._loop.run_until_complete(self._main_task)
+        except BaseException as exc:  # cancelled by stop(), or start-up failed
+            if not self._started.done():
+                self._started.set_exception(exc)
+        finally:
+            self._loop.run_until_complete(self._loop.shutdown_asyncgens())
+            self._loop.run_until_complete(self._loop.shutdown_default_executor())
+            self._loop.close()
+
+    async def _main(self) -> None:
+        clock = ScenarioClock()
+        async with App(self._settings, [self._adapter], clock=clock, crypto=self._crypto) as app:
+            self._started.set_result(await _session(app, self._adapter, self._settings, clock))
+            await asyncio.Event().wait()  # until stop() cancels this task
+
+
+class _Terminal:
+    """Reads the lines typed. On a terminal: a prompt, line editing and this session's history
+    (arrow keys, Ctrl-R) from readline, and when the bot speaks while a line is half typed, its
+    words go above the prompt, which is drawn again. From a pipe: plain lines, no prompt."""
+
+    def __init__(self, adapter: ConsoleAdapter) -> None:
+        self.prompt = ""
+        self._reading = threading.Event()
+        self._buffer: Callable[[], str] = lambda: ""
+        if not sys.stdin.isatty():
+            return
+        try:
+            import readline
+        except ImportError:  # not on every platform: plain lines then, still with a prompt
+            pass
+        else:
+            self._buffer = readline.get_line_buffer
+        self.prompt = PROMPT
+        adapter.before_print = self._clear_prompt
+        adapter.after_print = self._redraw_prompt
+
+    def read(self) -> str:
+        """The next line; EOFError at the end (Ctrl-D), KeyboardInterrupt on Ctrl-C."""
+        self._reading.set()
+        try:
+            return input(self.prompt)
+        finally:
+            self._reading.clear()
+
+    def _clear_prompt(self) -> None:
+        if self._reading.is_set():
+            sys.stdout.write("\r\x1b[K")
+
+    def _redraw_prompt(self) -> None:
+        if self._reading.is_set():
+            sys.stdout.write(self.prompt + self._buffer())
+            sys.stdout.flush()
+
+
+def _interactive(settings: Settings, crypto: Crypto | None) -> int:
+    adapter = ConsoleAdapter(settings, state_file=STATE_FILE)
+    terminal = _Terminal(adapter)
+    app = _AppThread(settings, adapter, crypto)
+    try:
+        session = app.start()
+        c = settings.console
+        print(
+            BANNER.format(
+                members=", ".join(c.members),
+                moderators=", ".join(c.moderators),
+                experts=", ".join(c.experts),
+            ),
+            flush=True,
         )
-    )
-    loop = asyncio.get_running_loop()
+        _read_lines(app, session, terminal)
+    except KeyboardInterrupt:
+        print(flush=True)  # end the line the ^C was typed on
+        return 130
+    finally:
+        app.stop()
+    return 0
+
+
+def _read_lines(app: _AppThread, session: ConsoleSession, terminal: _Terminal) -> None:
     while True:
-        line = await loop.run_in_executor(None, sys.stdin.readline)
-        if not line or line.strip() in {"quit", "exit"}:
+        try:
+            line = terminal.read()
+        except EOFError:
+            if terminal.prompt:
+                print(flush=True)
+            return
+        if line.strip() in {"quit", "exit"}:
             return
         if line.strip() in {"help", "?"}:
-            print(SYNTAX)
+            print(SYNTAX, flush=True)
             continue
         try:
-            await session.line(line)
+            app.run(functools.partial(session.line, line))
         except ScriptError as exc:
-            print(f"! {exc}")
+            print(f"! {exc}", flush=True)

@@ -4,7 +4,10 @@
     alice>> text             a direct message from alice to the bot
     mod@moderators> text     a post by mod in a named room (moderators, experts, group)
     alice~> text             alice edits her newest post in that room
-    mod! 2                   mod presses button 2 on the newest card shown to them or their room
+    mod! 2                   mod presses button 2 on the newest card mod may press: in their
+                             DM, in a room they belong to, or in the group unless it answers
+                             someone else's post
+    mod! 2 card 3            ... on card 3 (each card with buttons is shown with its number)
     @clock 2026-03-27T09:00Z @advance 4h   @tick   @redeliver
     # comment
 Files ride along as `[file: name.pdf]` anywhere in a post.
@@ -18,7 +21,14 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from adapters.console.adapter import ROOMS, ConsoleAdapter, dm_chat, member, room_chat
+from adapters.console.adapter import (
+    ROOMS,
+    CardRefused,
+    ConsoleAdapter,
+    dm_chat,
+    member,
+    room_chat,
+)
 from bot.clock import ScenarioClock
 from bot.events import ButtonPressed, Event, MessageEdited, MessagePosted
 
@@ -26,13 +36,14 @@ _POST = re.compile(
     r"^(?P<who>[A-Za-z][\w.-]*)(?:@(?P<room>[A-Za-z][\w-]*))?(?P<op>>>|~>|>)(?: (?P<text>.*)|$)$",
     re.DOTALL,
 )
-_PRESS = re.compile(r"^(?P<who>[A-Za-z][\w.-]*)!\s*(?P<n>\d+)\s*$")
+_PRESS = re.compile(r"^(?P<who>[A-Za-z][\w.-]*)!\s*(?P<n>\d+)(?:\s+card\s+(?P<card>\d+))?\s*$")
 _FILE = re.compile(r"\[file:\s*([^\]]+)\]")
 _DURATION = re.compile(r"^(\d+(?:\.\d+)?)\s*([smhd])$")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
 
 SYNTAX = (
     "expected `name> text`, `name>> text`, `name@room> text`, `name~> text`, `name! N`, "
+    "`name! N card C`, "
     "`@clock TIME`, `@advance 4h`, `@tick`, `@redeliver` or `# comment`"
 )
 
@@ -77,7 +88,7 @@ class ConsoleSession:
             await self._directive(stripped)
             return
         if match := _PRESS.match(stripped):
-            await self._press(match["who"], int(match["n"]))
+            await self._press(match["who"], int(match["n"]), match["card"])
             return
         if match := _POST.match(line.lstrip()):
             await self._post(match["who"], match["room"], match["op"], match["text"] or "")
@@ -121,7 +132,7 @@ class ConsoleSession:
                 chat=chat,
                 user=user,
                 time=self._clock.now(),
-                message_id=self._adapter.next_message_id(),
+                message_id=self._adapter.next_message_id(author=who),
                 text=body,
                 file_names=files,
                 mentions_bot=bool(self._mention.search(body)),
@@ -129,13 +140,24 @@ class ConsoleSession:
             self._last_post[(chat.id, who)] = event
         await self._emit(event)
 
-    async def _press(self, who: str, number: int) -> None:
-        found = self._adapter.newest_card_for(who)
-        if found is None:
-            raise ScriptError(f"{who} has no card with buttons to press")
-        message_id, shown = found
+    async def _press(self, who: str, number: int, card: str | None) -> None:
+        if card is None:
+            found = self._adapter.newest_card_for(who)
+            if found is None:
+                raise ScriptError(
+                    f"{who} has no card with buttons they may press (cards in their DM, in their "
+                    "rooms, and in the group unless meant for someone else)"
+                )
+            message_id, shown = found
+            which = f"the newest card {who} may press"
+        else:
+            message_id, which = card, f"card {card}"
+            try:
+                shown = self._adapter.card(card, who)
+            except CardRefused as exc:
+                raise ScriptError(str(exc)) from None
         if not 1 <= number <= len(shown.buttons):
-            raise ScriptError(f"the newest card shown to {who} has buttons 1..{len(shown.buttons)}")
+            raise ScriptError(f"{which} has buttons 1..{len(shown.buttons)}")
         chat = dm_chat(who) if shown.chat_id.startswith("dm:") else room_chat(shown.chat_id)
         await self._emit(
             ButtonPressed(

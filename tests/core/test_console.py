@@ -89,10 +89,10 @@ async def test_buttons_are_pressed_by_number_on_the_newest_card_a_member_can_see
         Update(chat=_room("moderators"), message_id=str(mods.message_id), text="Kept by mod")
     )
     printed = out.getvalue().splitlines()
-    assert printed[0] == "[moderators] Held post [1] Restore [2] Keep"
-    assert printed[1] == "[dm:alice] Quiz [1] A"
+    assert printed[0] == "[moderators] Held post [1] Restore [2] Keep (card 1)"
+    assert printed[1] == "[dm:alice] Quiz [1] A (card 2)"
     assert printed[2].startswith("[moderators] (card 1 updated) Kept by mod")
-    with pytest.raises(ScriptError, match=r"buttons 1\.\.1"):
+    with pytest.raises(ScriptError, match=r"the newest card alice may press has buttons 1\.\.1"):
         await session.line("alice! 3")
     with pytest.raises(ScriptError, match="no card"):
         await session.line("sam! 1")
@@ -108,6 +108,75 @@ async def test_clock_directives_move_scenario_time_and_tick_runs_jobs(tmp_path: 
     assert errors[2].startswith("line 3: unknown directive @frobnicate")
     assert len(errors) == 3  # @redeliver re-sent the last event
     assert events[-1].event_id == events[0].event_id
+
+
+async def test_a_press_goes_to_the_newest_card_that_person_may_press(tmp_path: Path) -> None:
+    session, adapter, events, out, _ = make_session(tmp_path)
+    expert_card = await adapter.perform(
+        Send(chat=_room("experts"), text="Question #1", buttons=(Button("Answer", "q:a:1"),))
+    )
+    await session.line("alice> can I accept a friend request from someone I support?")
+    question = events[-1]
+    answer = await adapter.perform(
+        Send(
+            chat=_room("group"),
+            text="No.",
+            buttons=(Button("Helpful", "q:h:2"), Button("Not helpful", "q:n:2")),
+            reply_to=question.message_id,  # type: ignore[attr-defined]
+        )
+    )
+    await session.line("expert! 1")  # the newest card is alice's answer: not the expert's
+    await session.line("alice! 1")
+    presses = [(e.user.id, e.data, e.message_id) for e in events if isinstance(e, ButtonPressed)]
+    assert presses == [
+        ("expert", "q:a:1", expert_card.message_id),
+        ("alice", "q:h:2", answer.message_id),
+    ]
+    with pytest.raises(ScriptError, match="bob has no card with buttons they may press"):
+        await session.line("bob! 1")
+    with pytest.raises(ScriptError, match="the experts' room"):
+        await session.line(f"mod! 1 card {expert_card.message_id}")
+    with pytest.raises(ScriptError, match="it answers alice's post"):
+        await session.line(f"bob! 1 card {answer.message_id}")
+    assert f"[1] Helpful [2] Not helpful (card {answer.message_id})" in out.getvalue()
+
+
+async def test_an_older_card_is_pressed_by_its_number(tmp_path: Path) -> None:
+    session, adapter, events, _, _ = make_session(tmp_path)
+    older = await adapter.perform(
+        Send(chat=_room("moderators"), text="Held post #1", buttons=(Button("Keep", "mod:k:1"),))
+    )
+    await adapter.perform(
+        Send(chat=_room("moderators"), text="Held post #2", buttons=(Button("Keep", "mod:k:2"),))
+    )
+    await session.line(f"mod! 1 card {older.message_id}")
+    pressed = events[-1]
+    assert isinstance(pressed, ButtonPressed) and pressed.data == "mod:k:1"
+    await adapter.perform(
+        Update(chat=_room("moderators"), message_id=str(older.message_id), text="Kept")
+    )
+    with pytest.raises(ScriptError, match=f"card {older.message_id} has no buttons to press"):
+        await session.line(f"mod! 1 card {older.message_id}")
+    with pytest.raises(ScriptError, match=r"card 99 has no buttons"):
+        await session.line("mod! 1 card 99")
+
+
+async def test_cards_and_message_numbers_outlive_a_restart(tmp_path: Path) -> None:
+    settings = load_settings(env={})
+    state = tmp_path / "console-state.json"
+    first = ConsoleAdapter(settings, out=io.StringIO(), files_dir=tmp_path, state_file=state)
+    card = await first.perform(
+        Send(chat=_room("moderators"), text="Held post #1", buttons=(Button("Keep", "mod:k:1"),))
+    )
+    last = first.next_message_id(author="alice")
+
+    again = ConsoleAdapter(settings, out=io.StringIO(), files_dir=tmp_path, state_file=state)
+    assert again.newest_card_for("mod") == (card.message_id, first.shown[str(card.message_id)])
+    assert int(again.next_message_id()) == int(last) + 1  # never an id the database has seen
+
+    state.write_text("{not json")
+    fresh = ConsoleAdapter(settings, out=io.StringIO(), files_dir=tmp_path, state_file=state)
+    assert fresh.newest_card_for("mod") is None  # unreadable: started without, not stopped
 
 
 def _room(name: str):  # type: ignore[no-untyped-def]
