@@ -40,6 +40,9 @@ class BotSection(Section):
         description="user keys allowed to run admin commands: platform:user_id",
     )
     timezone: str = "Europe/London"
+    # everything the bot writes (database by default, caches, approved FAQ entries, keys, logs)
+    # goes here, never into the package
+    data_dir: Path = Path("var")
 
     @field_validator("timezone")
     @classmethod
