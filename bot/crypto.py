@@ -29,11 +29,12 @@ class Crypto:
         self._fernet = Fernet(base64.urlsafe_b64encode(raw.derive(secret.encode())))
 
     def encrypt(self, text: str) -> bytes:
-        return self._fernet.encrypt(text.encode())
+        # a lone surrogate is kept as it came, never a reason to lose what was held
+        return self._fernet.encrypt(text.encode("utf-8", "surrogatepass"))
 
     def decrypt(self, token: bytes) -> str:
         try:
-            return self._fernet.decrypt(token).decode()
+            return self._fernet.decrypt(token).decode("utf-8", "surrogatepass")
         except InvalidToken as exc:
             raise DecryptionFailed(
                 "cannot decrypt: wrong PRACTICEBOT_SECRET_KEY or damaged data"

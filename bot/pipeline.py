@@ -155,15 +155,23 @@ async def guard(event: Event, ctx: Context, call_next: Next) -> None:
 
 
 def clean_text(text: str) -> str:
-    """Drop control characters (keeping newlines and tabs) so nothing downstream chokes on them."""
-    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+    """Drop control characters (keeping newlines and tabs) and put U+FFFD for a lone surrogate
+    (JSON can carry "\\ud800"; undecodable console bytes arrive as one), so nothing downstream
+    chokes on the text and the rest of it is kept."""
+    if text.isascii() and text.isprintable():
+        return text
+    return "".join(
+        ch if ch in "\n\t" or (kind := unicodedata.category(ch)) not in ("Cc", "Cs")
+        else ("\ufffd" if kind == "Cs" else "")
+        for ch in text
+    )
 
 
 async def sanitise(event: Event, ctx: Context, call_next: Next) -> None:
     if isinstance(event, MessagePosted):
-        cleaned = clean_text(event.text)
-        if cleaned != event.text:
-            event = replace(event, text=cleaned)
+        text, names = clean_text(event.text), tuple(map(clean_text, event.file_names))
+        if text != event.text or names != event.file_names:
+            event = replace(event, text=text, file_names=names)
     await call_next(event)
 
 

@@ -369,3 +369,24 @@ async def test_restore_with_a_changed_key_decides_nothing(bot: Bot) -> None:
     assert "PRACTICEBOT_SECRET_KEY has changed" in bot.notices_to(MOD)[-1]
     assert len(await HeldPosts(bot.app.ctx.store).undecided(PLATFORM)) == 1
     assert not [a for a in bot.adapter.actions if isinstance(a, Send) and a.chat == GROUP]
+
+
+@pytest.mark.parametrize("junk", ["\ud800", "\udcff\udcfe"])  # JSON "\ud800"; undecodable bytes
+async def test_a_post_holding_a_lone_surrogate_is_held_and_kept_not_lost(
+    bot: Bot, junk: str
+) -> None:
+    await bot.say(post(f"visited Doreen Pike {junk} at 14 Elm Road today"))
+    [held] = await HeldPosts(bot.app.ctx.store).undecided(PLATFORM)
+    assert "[PERSON]" in bot.cards()[-1].text
+    await bot.press(bot.button("Show original"))
+    shown = bot.notices_to(MOD)[-1]
+    assert "visited Doreen Pike \ufffd" in shown and "at 14 Elm Road today" in shown
+    await bot.press(bot.button("Restore"), chat=MODS)
+    reposts = [a for a in bot.adapter.actions if isinstance(a, Send) and a.chat == GROUP]
+    assert "at 14 Elm Road today" in reposts[-1].text
+    assert held.original is not None
+
+
+def test_text_with_a_lone_surrogate_is_encrypted_and_decrypted_as_it_came() -> None:
+    crypto = Crypto("a-long-enough-secret-key")
+    assert crypto.decrypt(crypto.encrypt("Doreen \ud800 Pike")) == "Doreen \ud800 Pike"

@@ -70,6 +70,16 @@ async def test_a_question_gets_an_answer_with_its_source_and_feedback_buttons(st
     assert [b.label for b in answer.buttons] == ["Helpful", "Not helpful", "Ask a person"]
 
 
+async def test_a_question_holding_a_lone_surrogate_is_still_answered(store: Store) -> None:
+    adapter = RecordingAdapter()
+    async with make_app(store, adapter, FEATURES) as app:
+        await app.handle(
+            post("can I accept a friend request \ud800 from someone I support?", chat=dm(ALICE))
+        )
+    (answer,) = [a for a in adapter.actions if isinstance(a, Send)]
+    assert answer.text.startswith("No. Keep personal social media accounts separate")
+
+
 async def test_in_a_group_the_answer_goes_in_the_thread_of_the_mention(store: Store) -> None:
     adapter = RecordingAdapter()
     question = post("@PracticeBot why did the bot remove my post?", mentions_bot=True)
