@@ -160,11 +160,14 @@ def clean_text(text: str) -> str:
     chokes on the text and the rest of it is kept."""
     if text.isascii() and text.isprintable():
         return text
-    return "".join(
-        ch if ch in "\n\t" or (kind := unicodedata.category(ch)) not in ("Cc", "Cs")
-        else ("\ufffd" if kind == "Cs" else "")
-        for ch in text
-    )
+    return "".join(map(_clean_char, text))
+
+
+def _clean_char(ch: str) -> str:
+    kind = unicodedata.category(ch)
+    if kind == "Cs":
+        return "\ufffd"
+    return "" if kind == "Cc" and ch not in "\n\t" else ch
 
 
 async def sanitise(event: Event, ctx: Context, call_next: Next) -> None:

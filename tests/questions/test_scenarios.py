@@ -20,7 +20,9 @@ FEATURES = ("handlers.admin", "handlers.moderation", "handlers.questions")
 async def test_scenario(script: Path, tmp_path: Path) -> None:
     base = load_settings(env={"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"})
     settings = base.model_copy(
-        update={"bot": base.bot.model_copy(update={"admins": ["console:mod"], "data_dir": tmp_path})}
+        update={
+            "bot": base.bot.model_copy(update={"admins": ["console:mod"], "data_dir": tmp_path})
+        }
     )
     kb = settings.questions.kb_dir  # the package's starter knowledge base
     before = {p.name: p.read_bytes() for p in kb.iterdir()}
