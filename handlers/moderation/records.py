@@ -19,6 +19,7 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
+    func,
     select,
     update,
 )
@@ -156,6 +157,17 @@ class HeldPosts:
                 .limit(limit)
             )
             return list(rows.all())
+
+    async def count_undecided(self, platform: str) -> int:
+        async with self._store.session() as s:
+            return int(
+                await s.scalar(
+                    select(func.count())
+                    .select_from(HeldPost)
+                    .where(HeldPost.platform == platform, HeldPost.decision.is_(None))
+                )
+                or 0
+            )
 
     async def purge_originals(self, decided_before: datetime, at: datetime) -> int:
         """Drop the encrypted originals of posts decided before the cut-off; returns how many."""

@@ -178,7 +178,22 @@ async def test_queue_lists_undecided_posts(bot: Bot) -> None:
     await bot.press(keep_alices)
     await bot.say(post("/queue", user=MOD, chat=MODS))
     listing = bot.cards()[-1].text
-    assert "1 held post(s) waiting" in listing and "bob" in listing and "alice" not in listing
+    assert "1 held post is waiting" in listing and "bob" in listing and "alice" not in listing
+
+
+async def test_a_very_long_held_post_is_shown_as_a_bounded_preview(bot: Bot) -> None:
+    long_post = BREACH + " " + "and then we talked about the garden for a while " * 400
+    assert len(long_post) > 19_000
+    await bot.say(post(long_post))
+    card = bot.cards()[-1].text
+    assert REDACTED in card and len(card) < 1_500
+    assert "more characters)" in card and "Doreen" not in card
+    for n in range(25):
+        await bot.say(post(f"Mrs Holloway's daughter rang again, {n}", user=BOB))
+    await bot.say(post("/queue", user=MOD, chat=MODS))
+    listing = bot.cards()[-1].text
+    assert listing.startswith("26 held posts are waiting for a decision:")
+    assert len(listing) < 4_000 and "… and 6 more; decide these first." in listing
 
 
 async def test_an_edit_that_introduces_a_breach_is_held(bot: Bot) -> None:
