@@ -18,6 +18,7 @@ from bot.events import ButtonPressed, Chat, ChatKind, MessagePosted
 from bot.feature import AppBuilder
 from bot.replies import reply
 from bot.router import command_args
+from bot.wording import counted
 from handlers.questions.kb import load_kb
 from handlers.questions.kb.approved import (
     ApproveError,
@@ -526,7 +527,7 @@ class QuestionsFeature:
             ctx,
             event,
             f"Approved draft #{draft.id}: added as FAQ entry {entry_id} to {self.approved_file}; the "
-            f"knowledge base now has {len(self.answerer.kb.entries)} entries.",
+            f"knowledge base now has {counted(len(self.answerer.kb.entries), 'entry')}.",
             private=True,
         )
 
@@ -555,7 +556,7 @@ class QuestionsFeature:
         await reply(
             ctx,
             event,
-            f"Knowledge base reloaded: {len(self.answerer.kb.entries)} entries.",
+            f"Knowledge base reloaded: {counted(len(self.answerer.kb.entries), 'entry')}.",
             private=True,
         )
 

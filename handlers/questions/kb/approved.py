@@ -37,7 +37,10 @@ class NewEntry:
 
 def entry_id(question: str, taken: Collection[str]) -> str:
     """A readable id from the question, unique in the knowledge base."""
-    base = slugify(question)[:MAX_ID].strip("-") or "approved-answer"
+    base = slugify(question)
+    if len(base) > MAX_ID:  # cut at a word, never inside one
+        base = base[: MAX_ID + 1].rsplit("-", 1)[0] if "-" in base[:MAX_ID] else base[:MAX_ID]
+    base = base.strip("-") or "approved-answer"
     candidate, n = base, 2
     while candidate in taken:
         candidate, n = f"{base}-{n}", n + 1
