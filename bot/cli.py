@@ -30,12 +30,14 @@ PLUGINS: tuple[tuple[tuple[str, ...], str, str, str], ...] = (
     (("badges", "verify"), "handlers.learning.cli", "configure_verify", "run_verify"),
     (("report",), "handlers.learning.cli", "configure_report", "run_report"),
     (("enrol",), "handlers.learning.cli", "configure_enrol", "run_enrol"),
+    (("keys", "rotate"), "handlers.moderation.keys_cli", "configure_rotate", "run_rotate"),
 )
 GROUP_HELP = {
     "eval": "measure the detector or the retriever on a labelled file",
     "kb": "knowledge base tools",
     "programmes": "learning programme tools",
     "badges": "Open Badges credentials",
+    "keys": "the keys that encrypt held posts at rest",
 }
 
 

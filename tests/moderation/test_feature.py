@@ -405,3 +405,22 @@ async def test_a_post_holding_a_lone_surrogate_is_held_and_kept_not_lost(
 def test_text_with_a_lone_surrogate_is_encrypted_and_decrypted_as_it_came() -> None:
     crypto = Crypto("a-long-enough-secret-key")
     assert crypto.decrypt(crypto.encrypt("Doreen \ud800 Pike")) == "Doreen \ud800 Pike"
+
+
+async def test_a_post_held_with_a_key_no_longer_given_is_explained_to_the_moderator(
+    bot: Bot,
+) -> None:
+    await bot.say(post(BREACH))
+    bot.app.ctx.crypto_key = Crypto("a-newer-key-without-the-old-one")
+    await bot.press(bot.button("Show original"))
+    await bot.press(bot.button("Restore"))
+    said = [a.text for a in bot.adapter.actions if isinstance(a, PrivateNotice) and a.user == MOD]
+    assert len(said) == 2 and all("no longer in PRACTICEBOT_SECRET_KEY" in t for t in said)
+    assert not any("Doreen" in t for t in said)
+    [held] = await HeldPosts(bot.app.ctx.store).undecided(PLATFORM)  # nothing was decided
+    assert held.decision is None
+    bot.app.ctx.crypto_key = Crypto(
+        "a-newer-key-without-the-old-one, test-secret-key-for-the-suite"
+    )
+    await bot.press(bot.button("Show original"))
+    assert "visited Doreen Pike" in bot.notices_to(MOD)[-1]
