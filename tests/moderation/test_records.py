@@ -131,7 +131,8 @@ async def test_keys_rotate_re_encrypts_with_the_newest_key_and_names_what_it_can
     posts = HeldPosts(store)
     first = await posts.add(held("m1", original=old.encrypt("Doreen Pike")), actor="d")
     second = await posts.add(held("m2", original=lost.encrypt("Mrs Holloway")), actor="d")
-    result = subprocess.run(
+    result = await asyncio.to_thread(
+        subprocess.run,
         [sys.executable, "-m", "bot", "keys", "rotate"],
         env={
             **os.environ,
