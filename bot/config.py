@@ -43,6 +43,11 @@ class BotSection(Section):
     # everything the bot writes (database by default, caches, approved FAQ entries, keys, logs)
     # goes here, never into the package
     data_dir: Path = Path("var")
+    # days a platform event id is remembered against re-delivery (Slack retries within minutes,
+    # Telegram keeps an update for 24 hours); older ids are deleted hourly
+    processed_events_days: int = Field(default=7, ge=1, le=3650)
+    # days a private notice waits for a member who has not opened a chat with the bot
+    pending_notice_days: int = Field(default=30, ge=1, le=3650)
 
     @field_validator("timezone")
     @classmethod

@@ -15,7 +15,7 @@ from datetime import timedelta
 from functools import partial
 from typing import TypeVar
 
-from sqlalchemy import update
+from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from bot.context import Context
@@ -101,6 +101,17 @@ async def _claim(event: Event, ctx: Context) -> bool:
             .values(claimed_at=now)
         )
         return bool(getattr(taken, "rowcount", 0))
+
+
+async def purge_processed_events(ctx: Context) -> int:
+    """Forget event ids older than `bot.processed_events_days`: no platform re-sends them."""
+    cutoff = ctx.clock.now() - timedelta(days=ctx.settings.bot.processed_events_days)
+    async with ctx.store.session() as s:
+        gone = await s.execute(delete(ProcessedEvent).where(ProcessedEvent.claimed_at < cutoff))
+    count = int(getattr(gone, "rowcount", 0) or 0)
+    if count:
+        log.info("processed event ids purged", extra={"count": count})
+    return count
 
 
 async def _finish(event: Event, ctx: Context) -> None:
