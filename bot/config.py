@@ -11,7 +11,6 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.errors import ConfigError
 
@@ -104,10 +103,11 @@ class LearningSection(Section):
     tick_seconds: float = Field(default=30.0, gt=0)
 
 
-class Secrets(BaseSettings):
-    """Read from the environment only, never from the config file."""
+class Secrets(BaseModel):
+    """Read from the environment only, never from the config file: `load_settings` passes the
+    environment it was given (the process's by default), so nothing else is read behind its back."""
 
-    model_config = SettingsConfigDict(extra="ignore", case_sensitive=True)
+    model_config = ConfigDict(extra="ignore", frozen=True)
 
     DATABASE_URL: str = DEFAULT_DATABASE_URL
     PRACTICEBOT_SECRET_KEY: SecretStr | None = None
