@@ -13,7 +13,8 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	# the CPU build of torch lies on this kind of machine's disk; taking it first keeps
 	# sentence-transformers from pulling a multi-GB CUDA build
 	$(BIN)/pip install --quiet 'torch==2.13.0'
-	$(BIN)/pip install --quiet -e '.[dev,semantic]'
+	# compat mode: the checkout on sys.path by a .pth file, without setuptools' notice about it
+	$(BIN)/pip install --quiet -e '.[dev,semantic]' --config-settings editable_mode=compat
 	touch $(STAMP)
 
 install: $(STAMP)

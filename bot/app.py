@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from contextlib import AsyncExitStack
+from datetime import timedelta
 from types import TracebackType
 
 from bot.adapter import Adapter
@@ -16,11 +17,21 @@ from bot.events import Chat, ChatKind, Event
 from bot.feature import AppBuilder, Feature, load_features
 from bot.members import Members
 from bot.outbox import Outbox
-from bot.pipeline import build_pipeline
+from bot.pipeline import build_pipeline, purge_processed_events
 from bot.rooms import Rooms
 from bot.store import Store
 
 log = logging.getLogger(__name__)
+PURGE_EVERY_SECONDS = 3600.0
+
+
+async def _purge(ctx: Context) -> None:
+    """The core's own rows that nobody needs after a while (features purge their own)."""
+    await purge_processed_events(ctx)
+    cutoff = ctx.clock.now() - timedelta(days=ctx.settings.bot.pending_notice_days)
+    dropped = await ctx.members.drop_waiting_before(cutoff)
+    if dropped:
+        log.info("undelivered notices dropped", extra={"count": dropped})
 
 
 class App:
@@ -57,6 +68,7 @@ class App:
         )
         self.features = list(features) if features is not None else load_features(settings)
         self.builder = AppBuilder(settings)
+        self.builder.jobs.every(PURGE_EVERY_SECONDS, "core-retention", _purge)
         for feature in self.features:
             feature.setup(self.builder)
         self.builder.router.freeze()

@@ -29,12 +29,14 @@ PLUGINS: tuple[tuple[tuple[str, ...], str, str, str], ...] = (
     (("badges", "verify"), "handlers.learning.cli", "configure_verify", "run_verify"),
     (("report",), "handlers.learning.cli", "configure_report", "run_report"),
     (("enrol",), "handlers.learning.cli", "configure_enrol", "run_enrol"),
+    (("keys", "rotate"), "handlers.moderation.keys_cli", "configure_rotate", "run_rotate"),
 )
 GROUP_HELP = {
     "eval": "measure the detector or the retriever on a labelled file",
     "kb": "knowledge base tools",
     "programmes": "learning programme tools",
     "badges": "Open Badges credentials",
+    "keys": "the keys that encrypt held posts at rest",
 }
 
 
@@ -53,19 +55,31 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    run = sub.add_parser("run", parents=[common], help="start every adapter whose token is set")
+    run = _command(
+        sub,
+        "run",
+        common,
+        "start every adapter whose token is set (Slack, Telegram); with none, the console group",
+    )
     run.add_argument("--port", type=int, default=3000, help="HTTP port for Slack/Telegram webhooks")
     run.set_defaults(func=cmd_run)
 
-    console = sub.add_parser("console", parents=[common], help="the console closed group")
+    console = _command(
+        sub,
+        "console",
+        common,
+        "the console closed group in this terminal: post as several members, press buttons",
+    )
     console.add_argument("--script", help="play a script FILE (or - for stdin) and exit")
     console.set_defaults(func=cmd_console)
 
-    check = sub.add_parser("check-config", parents=[common], help="validate settings and exit")
+    check = _command(
+        sub, "check-config", common, "validate the settings and say what would start, then exit"
+    )
     check.set_defaults(func=cmd_check_config)
 
-    health = sub.add_parser(
-        "health", parents=[common], help="exit 0 if the settings load and the database answers"
+    health = _command(
+        sub, "health", common, "exit 0 if the settings load and the database answers, else 3"
     )
     health.set_defaults(func=cmd_health)
 
@@ -90,10 +104,16 @@ def build_parser() -> argparse.ArgumentParser:
             parent = groups[group]
         configure = getattr(module, configure_name)
         doc = (configure.__doc__ or module.__doc__ or "").strip().splitlines()
-        command = parent.add_parser(words[-1], parents=[common], help=doc[0] if doc else None)
+        summary = doc[0] if doc else None
+        command = parent.add_parser(words[-1], parents=[common], help=summary, description=summary)
         configure(command)
         command.set_defaults(func=_plugin_runner(getattr(module, run_name)))
     return parser
+
+
+def _command(sub: Any, name: str, common: argparse.ArgumentParser, text: str) -> Any:
+    """A subcommand whose one line shows in the command list and atop its own --help."""
+    return sub.add_parser(name, parents=[common], help=text, description=text[0].upper() + text[1:])
 
 
 def _optional_module(name: str) -> Any:
@@ -152,8 +172,6 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 
 
 def cmd_health(args: argparse.Namespace) -> int:
-    from sqlalchemy import text
-
     from bot.store import Store
 
     settings = settings_from(args)
@@ -161,10 +179,7 @@ def cmd_health(args: argparse.Namespace) -> int:
     async def ping() -> None:
         store = Store(settings.database_url)
         try:
-            async with store.engine.connect() as conn:
-                await asyncio.wait_for(conn.execute(text("SELECT 1")), 5)
-        except Exception as exc:
-            raise StorageUnavailable(f"DATABASE_URL: the database does not answer: {exc}") from None
+            await store.ping()
         finally:
             await store.stop()
 
@@ -178,10 +193,31 @@ def _platforms(settings: Settings) -> dict[str, bool]:
     return {"slack": s.SLACK_BOT_TOKEN is not None, "telegram": s.TELEGRAM_BOT_TOKEN is not None}
 
 
+# a platform's other settings, which mean nothing without its bot token
+NEEDS_TOKEN = {
+    "SLACK_BOT_TOKEN": ("SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_ADMIN_USER_TOKEN"),
+    "TELEGRAM_BOT_TOKEN": ("TELEGRAM_WEBHOOK_URL", "TELEGRAM_WEBHOOK_SECRET"),
+}
+
+
+def _refuse_half_configured(settings: Settings) -> None:
+    """A platform's settings without its token are a mistake to name, not a reason to fall back
+    to the console without a word."""
+    given = settings.secrets.model_dump(exclude_none=True)
+    for token, others in NEEDS_TOKEN.items():
+        found = [name for name in others if name in given]
+        if found and token not in given:
+            raise ConfigError(
+                f"{token}: not set, but {' and '.join(found)} {'is' if len(found) == 1 else 'are'} "
+                f"set; set {token} too, or unset {' and '.join(found)} to start the console group"
+            )
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     platforms = [name for name, on in _platforms(settings).items() if on]
     if not platforms:
+        _refuse_half_configured(settings)
         print(
             "No SLACK_BOT_TOKEN or TELEGRAM_BOT_TOKEN set: starting the console group.",
             file=sys.stderr,

@@ -27,6 +27,10 @@ TextMatcher = Callable[[MessagePosted, Context], Awaitable[bool]]
 
 # "/cmd@OtherBot" is for another bot: adapters strip our own name, so it stays plain text here
 _COMMAND = re.compile(r"^/([A-Za-z][\w-]*)(?:\s+(.*))?$", re.DOTALL)
+_BARE_HELP = re.compile(
+    r"^(?:help|help me|commands|menu|what can you do|how do i use (?:you|this|the bot))[\s?!.]*$",
+    re.IGNORECASE,
+)
 _WHERE_ROLES = {
     "group": ChatRole.PRACTICE_GROUP,
     "moderators": ChatRole.MODERATORS,
@@ -131,6 +135,9 @@ class Router:
             if await matcher(event, ctx):
                 await handler(event, ctx)
                 return
+        if direct and _BARE_HELP.match(text) and "help" in self.commands:
+            await self._command("help", event, ctx)  # "help" without its slash, in a DM
+            return
         if not text and not event.file_names:
             if direct:
                 await reply(ctx, event, "Your message was empty. Ask me a question, or send /help.")

@@ -19,6 +19,7 @@ from bot.config import Settings, load_settings
 from bot.events import User
 from bot.store import Store
 from bot.store.models import MemberRecord
+from bot.wording import counted
 from handlers.learning.badges import BadgeInvalid, verify
 from handlers.learning.catalogue import Catalogue
 from handlers.learning.enrolments import defaults, replan, start_enrolment
@@ -43,10 +44,10 @@ def run_check(args: argparse.Namespace) -> int:
     except ProgrammeError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
-        print(f"{len(exc.problems)} problem(s) in {args.dir}", file=sys.stderr)
+        print(f"{counted(len(exc.problems), 'problem')} in {args.dir}", file=sys.stderr)
         return 2
     for programme in programmes.values():
-        print(f"ok  {programme.id}: {programme.title} ({len(programme.tasks)} tasks)")
+        print(f"ok  {programme.id}: {programme.title} ({counted(len(programme.tasks), 'task')})")
     return 0
 
 

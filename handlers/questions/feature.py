@@ -18,8 +18,14 @@ from bot.events import ButtonPressed, Chat, ChatKind, MessagePosted
 from bot.feature import AppBuilder
 from bot.replies import reply
 from bot.router import command_args
+from bot.wording import counted
 from handlers.questions.kb import load_kb
-from handlers.questions.kb.approved import APPROVED, ApproveError, NewEntry, add_entry
+from handlers.questions.kb.approved import (
+    ApproveError,
+    NewEntry,
+    add_entry,
+    approved_path,
+)
 from handlers.questions.records import DraftFaq, QuestionRecord
 from handlers.questions.retention import PURGE_EVERY_SECONDS, purge_question_texts
 from handlers.questions.retrieval.answerer import Answerer
@@ -82,9 +88,13 @@ class QuestionsFeature:
     async def stop(self, ctx: Context) -> None:
         return None
 
+    @property
+    def approved_file(self) -> Path:
+        return approved_path(self.settings.bot.data_dir)
+
     def build(self) -> Answerer:
         q = self.settings.questions
-        kb, errors = load_kb(q.kb_dir)
+        kb, errors = load_kb(q.kb_dir, self.approved_file)
         if not kb.entries:
             raise ConfigError(
                 f"questions.kb_dir: no entries loaded from {q.kb_dir}: {'; '.join(map(str, errors))}"
@@ -96,7 +106,7 @@ class QuestionsFeature:
                 kb,
                 q.retriever,
                 q.embedding_model,
-                Path("var") / "cache",
+                self.settings.bot.data_dir / "cache",
                 calibration,
                 q.query_precision,
             )
@@ -440,8 +450,8 @@ class QuestionsFeature:
         await reply(
             ctx,
             event,
-            f"Draft FAQ entries waiting for approval (Approve adds one to {APPROVED} in the "
-            "knowledge base and reloads it):\n" + "\n".join(lines),
+            "Draft FAQ entries waiting for approval (Approve adds one to the knowledge base, in "
+            f"{self.approved_file}, and reloads it):\n" + "\n".join(lines),
             buttons=buttons,
             private=True,
         )
@@ -484,7 +494,6 @@ class QuestionsFeature:
 
     async def _approve(self, event: ButtonPressed, ctx: Context, draft: DraftFaq) -> None:
         assert self.answerer is not None
-        kb_dir = self.settings.questions.kb_dir
         async with ctx.store.session() as s:
             asked = await s.get(QuestionRecord, draft.question_id)
         expert = asked.expert_name if asked and asked.expert_name else draft.saved_by
@@ -496,7 +505,7 @@ class QuestionsFeature:
         )
         taken = {e.id for e in self.answerer.kb.entries}
         try:
-            entry_id = await asyncio.to_thread(add_entry, kb_dir, entry, taken)
+            entry_id = await asyncio.to_thread(add_entry, self.approved_file, entry, taken)
         except ApproveError as exc:
             # nothing written: it can be approved again
             await _set(ctx, DraftFaq, draft.id, status="pending", decided_by=None, decided_at=None)
@@ -508,7 +517,7 @@ class QuestionsFeature:
             await reply(
                 ctx,
                 event,
-                f"Approved draft #{draft.id} as entry {entry_id} in {APPROVED}, but the knowledge "
+                f"Approved draft #{draft.id} as entry {entry_id} in {self.approved_file}, but the knowledge "
                 f"base did not reload: {failed}",
                 private=True,
             )
@@ -517,8 +526,8 @@ class QuestionsFeature:
         await reply(
             ctx,
             event,
-            f"Approved draft #{draft.id}: added as FAQ entry {entry_id} to {APPROVED}; the "
-            f"knowledge base now has {len(self.answerer.kb.entries)} entries.",
+            f"Approved draft #{draft.id}: added as FAQ entry {entry_id} to {self.approved_file}; the "
+            f"knowledge base now has {counted(len(self.answerer.kb.entries), 'entry')}.",
             private=True,
         )
 
@@ -547,7 +556,7 @@ class QuestionsFeature:
         await reply(
             ctx,
             event,
-            f"Knowledge base reloaded: {len(self.answerer.kb.entries)} entries.",
+            f"Knowledge base reloaded: {counted(len(self.answerer.kb.entries), 'entry')}.",
             private=True,
         )
 

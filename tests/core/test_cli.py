@@ -115,3 +115,36 @@ def test_every_command_has_help(tmp_path: Path, command: list[str]) -> None:
     result = run_cli(*command, "--help", cwd=tmp_path)
     assert result.returncode == 0
     assert "usage: practicebot" in result.stdout
+
+
+def test_a_platform_setting_without_its_token_is_named_not_a_silent_console(
+    tmp_path: Path,
+) -> None:
+    result = run_cli("run", cwd=tmp_path, env={"SLACK_APP_TOKEN": "xapp-1-abc"})
+    assert result.returncode == 2
+    assert "SLACK_BOT_TOKEN: not set, but SLACK_APP_TOKEN is set" in result.stderr
+    webhook = run_cli("run", cwd=tmp_path, env={"TELEGRAM_WEBHOOK_URL": "https://x.org/hook"})
+    assert "TELEGRAM_BOT_TOKEN: not set, but TELEGRAM_WEBHOOK_URL is set" in webhook.stderr
+
+
+def test_health_on_a_sqlite_file_that_does_not_exist_is_unhealthy_and_makes_nothing(
+    tmp_path: Path,
+) -> None:
+    missing = tmp_path / "no" / "such" / "dir" / "x.db"
+    result = run_cli("health", cwd=tmp_path, env={"DATABASE_URL": f"sqlite+aiosqlite:///{missing}"})
+    assert result.returncode == 3 and "healthy" not in result.stdout
+    assert f"the database file {missing} does not exist" in result.stderr
+    assert not (tmp_path / "no").exists()
+    upgraded = run_cli(
+        "db", "upgrade", cwd=tmp_path, env={"DATABASE_URL": f"sqlite+aiosqlite:///{missing}"}
+    )
+    assert upgraded.returncode == 0 and missing.exists()
+    again = run_cli("health", cwd=tmp_path, env={"DATABASE_URL": f"sqlite+aiosqlite:///{missing}"})
+    assert again.returncode == 0 and again.stdout.strip() == "healthy"
+
+
+@pytest.mark.parametrize("command", ["run", "console", "check-config", "health"])
+def test_each_command_says_what_it_does_atop_its_help(tmp_path: Path, command: str) -> None:
+    result = run_cli(command, "--help", cwd=tmp_path)
+    description = result.stdout.split("\n\n")[1]
+    assert len(description.split()) >= 5, result.stdout

@@ -56,3 +56,15 @@ def test_bm25_finds_the_friend_request_entry_and_abstains_on_nothing() -> None:
     assert top[0].id.startswith("friend-requests")
     assert not answerer.answer("🙂🙂").answered
     assert not answerer.answer("").answered
+
+
+def test_an_approved_entrys_id_is_cut_at_a_word_and_kept_unique() -> None:
+    from handlers.questions.kb.approved import MAX_ID, entry_id
+
+    question = (
+        "What should I do when a colleague posts identifying details about a colleague's client?"
+    )
+    made = entry_id(question, taken=())
+    assert len(made) <= MAX_ID and question.lower().startswith(made.replace("-", " ")[:20])
+    assert made.split("-")[-1] in slugify(question).split("-")  # a whole word, not "colleagu"
+    assert entry_id(question, taken={made}) == f"{made}-2"

@@ -1,6 +1,7 @@
-"""FAQ entries approved from experts' answers: written to `approved-faq.yaml` in the knowledge
-base folder, a FAQ file like any other (the loader reads every `*.yaml` FAQ file), so an admin can
-edit or remove an entry there later. The file is appended to, never rewritten: what an admin wrote
+"""FAQ entries approved from experts' answers: written to `approved-faq.yaml` in the bot's data
+folder (`questions/` under `bot.data_dir`), a FAQ file like any other that the loader reads beside
+the knowledge base, so an admin can edit or remove an entry there later. The knowledge base
+folder itself is never written to: it may be read-only, or the package's own starter content. The file is appended to, never rewritten: what an admin wrote
 in it, comments included, stays as it was."""
 
 from __future__ import annotations
@@ -36,16 +37,23 @@ class NewEntry:
 
 def entry_id(question: str, taken: Collection[str]) -> str:
     """A readable id from the question, unique in the knowledge base."""
-    base = slugify(question)[:MAX_ID].strip("-") or "approved-answer"
+    base = slugify(question)
+    if len(base) > MAX_ID:  # cut at a word, never inside one
+        base = base[: MAX_ID + 1].rsplit("-", 1)[0] if "-" in base[:MAX_ID] else base[:MAX_ID]
+    base = base.strip("-") or "approved-answer"
     candidate, n = base, 2
     while candidate in taken:
         candidate, n = f"{base}-{n}", n + 1
     return candidate
 
 
-def add_entry(folder: Path, entry: NewEntry, taken: Collection[str]) -> str:
-    """Append one FAQ entry to the folder's approved-faq.yaml; returns its id."""
-    path = Path(folder) / APPROVED
+def approved_path(data_dir: Path) -> Path:
+    return Path(data_dir) / "questions" / APPROVED
+
+
+def add_entry(path: Path, entry: NewEntry, taken: Collection[str]) -> str:
+    """Append one FAQ entry to the approved file (made, with its folder, if missing); returns
+    its id."""
     current = ""
     if path.exists():
         try:
@@ -74,6 +82,7 @@ def add_entry(folder: Path, entry: NewEntry, taken: Collection[str]) -> str:
         content = current + ("" if current.endswith("\n") else "\n") + "\n" + text
     partial = partial_path(path)
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         partial.write_text(content, encoding="utf-8")
         os.replace(partial, path)
     except OSError as exc:

@@ -48,6 +48,11 @@ def _torch_model(name: str) -> Any:
             "questions.retriever = 'hybrid' needs the semantic extra: pip install 'practicebot[semantic]'"
             " (or set questions.retriever = 'bm25')"
         ) from exc
+    from transformers.utils import logging as transformers_logging
+
+    # a start-up is one line in the log, not a "Loading weights" bar on the terminal
+    transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     return SentenceTransformer(_model_path(name), device="cpu")
 
 
