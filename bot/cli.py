@@ -254,17 +254,17 @@ def cmd_console(args: argparse.Namespace) -> int:
 
 
 def _console(settings: Settings, script: str | None) -> int:
-    from adapters.console.runner import LOCAL_KEY, local_secret, run_console
+    from adapters.console.runner import local_key_path, local_secret, run_console
 
     crypto_secret = None
     if settings.secrets.PRACTICEBOT_SECRET_KEY is None:
         # The console is a local sandbox: a local key, kept for the next session, keeps held
         # posts encrypted and still restorable after a restart.
-        crypto_secret = local_secret()
+        crypto_secret = local_secret(settings)
         if script is None:
             print(
-                f"PRACTICEBOT_SECRET_KEY is not set: held posts are encrypted with the local key "
-                f"in {LOCAL_KEY}.",
+                "PRACTICEBOT_SECRET_KEY is not set: held posts are encrypted with the local key "
+                f"in {local_key_path(settings)}.",
                 file=sys.stderr,
             )
     return run_console(settings, script, crypto_secret)

@@ -4,11 +4,11 @@ Interactive, the terminal is read on the main thread (with a prompt, line editin
 when it is a terminal) and the app runs its event loop on a thread of its own: Ctrl-C interrupts
 the read at once, and the app is stopped cleanly before the program ends.
 
-What the console keeps between runs lies beside its database in var/: the cards that can still be
-pressed (var/console-state.json) and, when PRACTICEBOT_SECRET_KEY is not set, the key that held
-posts are encrypted with (var/dev-secret-key, the file `make run` makes). So every held post that
-`/queue` lists after a restart can still be decided. The typed lines are not kept on disk: they
-may name the very people the bot is there to protect.
+What the console keeps between runs lies in the bot's data folder (bot.data_dir, var/ by default):
+the cards that can still be pressed (console-state.json) and, when PRACTICEBOT_SECRET_KEY is not
+set, the key that held posts are encrypted with (dev-secret-key, the file `make run` makes). So
+every held post that `/queue` lists after a restart can still be decided. The typed lines are not
+kept on disk: they may name the very people the bot is there to protect.
 """
 
 from __future__ import annotations
@@ -32,9 +32,8 @@ from bot.config import Settings
 from bot.crypto import MIN_SECRET_LENGTH, Crypto
 from bot.errors import ConfigError
 
-VAR = Path("var")
-STATE_FILE = VAR / "console-state.json"
-LOCAL_KEY = VAR / "dev-secret-key"
+STATE_FILE = "console-state.json"  # in bot.data_dir
+LOCAL_KEY = "dev-secret-key"  # in bot.data_dir: the file `make run` makes in var/
 PROMPT = "> "
 
 BANNER = """Practice Bot console group. Members: {members}; moderators: {moderators}; experts: {experts}.
@@ -43,10 +42,15 @@ Type `alice> text` to post in the group, `alice>> text` to message the bot priva
 `quit` or Ctrl-D to leave."""
 
 
-def local_secret(path: Path = LOCAL_KEY) -> str:
+def local_key_path(settings: Settings) -> Path:
+    return Path(settings.bot.data_dir) / LOCAL_KEY
+
+
+def local_secret(settings: Settings) -> str:
     """The console's key for held posts when PRACTICEBOT_SECRET_KEY is not set: made once, kept
-    beside the database (readable by this user only), so a post held in one session can be
+    in the data folder (readable by this user only), so a post held in one session can be
     restored in the next."""
+    path = local_key_path(settings)
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -89,7 +93,7 @@ def _read_script(script: str) -> list[str] | None:
 
 
 async def _play(settings: Settings, crypto: Crypto | None, lines: list[str]) -> int:
-    adapter = ConsoleAdapter(settings, state_file=STATE_FILE)
+    adapter = _adapter(settings)
     clock = ScenarioClock()
     async with App(settings, [adapter], clock=clock, crypto=crypto, run_scheduler=False) as app:
         session = await _session(app, adapter, settings, clock)
@@ -199,8 +203,13 @@ class _Terminal:
             sys.stdout.flush()
 
 
+def _adapter(settings: Settings) -> ConsoleAdapter:
+    data = Path(settings.bot.data_dir)
+    return ConsoleAdapter(settings, files_dir=data / "console-files", state_file=data / STATE_FILE)
+
+
 def _interactive(settings: Settings, crypto: Crypto | None) -> int:
-    adapter = ConsoleAdapter(settings, state_file=STATE_FILE)
+    adapter = _adapter(settings)
     terminal = _Terminal(adapter)
     app = _AppThread(settings, adapter, crypto)
     try:

@@ -51,7 +51,7 @@ def test_the_real_cli_plays_the_enforce_scenario(tmp_path: Path) -> None:
         "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
         "PRACTICEBOT_CONFIG": str(tmp_path / "none.toml"),
     }
-    env.pop("PRACTICEBOT_SECRET_KEY", None)  # the console makes a key for its session
+    env.pop("PRACTICEBOT_SECRET_KEY", None)  # the console makes its local key in var/
     done = subprocess.run(
         [sys.executable, "-m", "bot", "console", "--script", str(SCENARIOS_BY_NAME["enforce"])],
         cwd=tmp_path,
