@@ -51,11 +51,16 @@ def local_secret(settings: Settings) -> str:
     in the data folder (readable by this user only), so a post held in one session can be
     restored in the next."""
     path = local_key_path(settings)
-    path.parent.mkdir(parents=True, exist_ok=True)
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
         pass
+    except OSError as exc:
+        raise ConfigError(
+            f"bot.data_dir: cannot make the console's local key {path}: {exc.strerror}; "
+            "choose a folder this user can write, or set PRACTICEBOT_SECRET_KEY"
+        ) from None
     else:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(secrets.token_urlsafe(32) + "\n")

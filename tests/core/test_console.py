@@ -8,10 +8,12 @@ from pathlib import Path
 import pytest
 
 from adapters.console.adapter import ConsoleAdapter
+from adapters.console.runner import local_secret
 from adapters.console.session import ConsoleSession, ScriptError
 from bot.actions import Button, PrivateNotice, Send, Update
 from bot.clock import ScenarioClock
 from bot.config import load_settings
+from bot.errors import ConfigError
 from bot.events import ButtonPressed, Event, MessageEdited, MessagePosted, User
 
 
@@ -183,3 +185,19 @@ def _room(name: str):  # type: ignore[no-untyped-def]
     from adapters.console.adapter import room_chat
 
     return room_chat(name)
+
+
+def test_the_local_key_is_made_once_for_this_user_only_and_a_damaged_one_is_named(
+    tmp_path: Path,
+) -> None:
+    base = load_settings(env={})
+    settings = base.model_copy(
+        update={"bot": base.bot.model_copy(update={"data_dir": tmp_path / "data"})}
+    )
+    key = local_secret(settings)
+    path = tmp_path / "data" / "dev-secret-key"
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert local_secret(settings) == key, "the same key next time: held posts stay restorable"
+    path.write_text("short\n")
+    with pytest.raises(ConfigError, match=r"dev-secret-key: the console's local key is shorter"):
+        local_secret(settings)
