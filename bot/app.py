@@ -8,6 +8,7 @@ from contextlib import AsyncExitStack
 from datetime import timedelta
 from types import TracebackType
 
+from bot import plugins
 from bot.adapter import Adapter
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
@@ -87,11 +88,7 @@ class App:
             await adapter.start(self.handle)
             self._exit.push_async_callback(adapter.stop)
         if self._run_scheduler and self.builder.jobs.items:
-            from scheduler import JobRunner
-
-            runner = JobRunner(self.ctx, self.builder.jobs.items)
-            await runner.start()
-            self._exit.push_async_callback(runner.stop)
+            await self._start_scheduler()
         log.info(
             "started",
             extra={
@@ -101,6 +98,16 @@ class App:
             },
         )
         return self
+
+    async def _start_scheduler(self) -> None:
+        try:
+            runner_class = plugins.load(plugins.SCHEDULER)
+        except plugins.PluginMissing as exc:
+            log.warning("scheduled jobs will not run", extra={"reason": str(exc)})
+            return
+        runner: plugins.JobRunner = runner_class(self.ctx, self.builder.jobs.items)
+        await runner.start()
+        self._exit.push_async_callback(runner.stop)
 
     async def __aexit__(
         self,
