@@ -9,7 +9,7 @@ from datetime import timedelta
 from types import TracebackType
 
 from bot import plugins
-from bot.adapter import Adapter
+from bot.adapter import Adapter, HasCommandMenu
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.context import Context
@@ -84,7 +84,10 @@ class App:
         for feature in self.features:
             await feature.start(self.ctx)
             self._exit.push_async_callback(feature.stop, self.ctx)
+        menu = self.builder.router.menu()
         for adapter in self.adapters.values():
+            if isinstance(adapter, HasCommandMenu):
+                await adapter.set_commands(menu)
             await adapter.start(self.handle)
             self._exit.push_async_callback(adapter.stop)
         if self._run_scheduler and self.builder.jobs.items:

@@ -80,7 +80,8 @@ class ButtonPressed(Event):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class MemberJoined(Event):
-    pass
+    """Someone joined a group: no feature answers it, but the pipeline records the member, so
+    `enrol --members PLATFORM` can enrol them before they ever post."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

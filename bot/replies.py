@@ -48,10 +48,3 @@ async def reply(
             attachment=attachment,
         )
     )
-
-
-async def tell(ctx: Context, event: MessagePosted | ButtonPressed, text: str) -> Result:
-    """A private note to the member (DM, or ephemeral where the platform has it)."""
-    return await ctx.act(
-        PrivateNotice(user=event.user, text=text, context=event.chat, prefer=PrivateVia.DM)
-    )
