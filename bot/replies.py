@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from bot.actions import Attachment, Button, PrivateNotice, PrivateVia, Result, Send
 from bot.context import Context
-from bot.events import ButtonPressed, ChatKind, MessagePosted
+from bot.events import ButtonPressed, ChatKind, Message
 
 
 async def reply(
     ctx: Context,
-    event: MessagePosted | ButtonPressed,
+    event: Message | ButtonPressed,
     text: str,
     *,
     buttons: tuple[Button, ...] = (),
@@ -34,7 +34,7 @@ async def reply(
     thread = event.thread_id
     if (
         thread is None
-        and isinstance(event, MessagePosted)
+        and isinstance(event, Message)
         and ctx.capabilities(chat.platform).threads
     ):
         thread = event.message_id
@@ -44,7 +44,7 @@ async def reply(
             text=text,
             buttons=buttons,
             thread_id=thread,
-            reply_to=event.message_id if isinstance(event, MessagePosted) else None,
+            reply_to=event.message_id if isinstance(event, Message) else None,
             attachment=attachment,
         )
     )
