@@ -32,11 +32,7 @@ async def reply(
             )
         )
     thread = event.thread_id
-    if (
-        thread is None
-        and isinstance(event, Message)
-        and ctx.capabilities(chat.platform).threads
-    ):
+    if thread is None and isinstance(event, Message) and ctx.capabilities(chat.platform).threads:
         thread = event.message_id
     return await ctx.act(
         Send(
