@@ -13,8 +13,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	# the CPU build of torch lies on this kind of machine's disk; taking it first keeps
 	# sentence-transformers from pulling a multi-GB CUDA build
 	$(BIN)/pip install --quiet 'torch==2.13.0'
-	# compat mode: the checkout on sys.path by a .pth file, without setuptools' notice about it
-	$(BIN)/pip install --quiet -e '.[dev,semantic]' --config-settings editable_mode=compat
+	$(BIN)/pip install --quiet -e '.[dev,semantic]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -30,12 +29,14 @@ run: install var/dev-secret-key
 
 test: install
 	$(BIN)/ruff check .
-	$(BIN)/mypy bot handlers
+	$(BIN)/lint-imports
+	$(BIN)/mypy bot handlers adapters scheduler
 	$(BIN)/python -m pytest --cov --cov-report=term:skip-covered -q
 
 lint: install
 	$(BIN)/ruff check .
-	$(BIN)/mypy bot handlers
+	$(BIN)/lint-imports
+	$(BIN)/mypy bot handlers adapters scheduler
 
 clean:
 	rm -rf $(VENV)

@@ -8,7 +8,8 @@ from contextlib import AsyncExitStack
 from datetime import timedelta
 from types import TracebackType
 
-from bot.adapter import Adapter
+from bot import plugins
+from bot.adapter import Adapter, HasCommandMenu
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.context import Context
@@ -92,15 +93,14 @@ class App:
         for feature in self.features:
             await feature.start(self.ctx)
             self._exit.push_async_callback(feature.stop, self.ctx)
+        menu = self.builder.router.menu()
         for adapter in self.adapters.values():
+            if isinstance(adapter, HasCommandMenu):
+                await adapter.set_commands(menu)
             await adapter.start(self.handle)
             self._exit.push_async_callback(adapter.stop)
         if self._run_scheduler and self.builder.jobs.items:
-            from scheduler import JobRunner
-
-            runner = JobRunner(self.ctx, self.builder.jobs.items)
-            await runner.start()
-            self._exit.push_async_callback(runner.stop)
+            await self._start_scheduler()
         log.info(
             "started",
             extra={
@@ -109,6 +109,16 @@ class App:
                 "database": "postgresql" if self.store.is_postgres else "sqlite",
             },
         )
+
+    async def _start_scheduler(self) -> None:
+        try:
+            runner_class = plugins.load(plugins.SCHEDULER)
+        except plugins.PluginMissing as exc:
+            log.warning("scheduled jobs will not run", extra={"reason": str(exc)})
+            return
+        runner: plugins.JobRunner = runner_class(self.ctx, self.builder.jobs.items)
+        await runner.start()
+        self._exit.push_async_callback(runner.stop)
 
     async def __aexit__(
         self,

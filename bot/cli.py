@@ -4,40 +4,20 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib
-import importlib.util
 import inspect
 import logging
+import os
 import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from bot import plugins
 from bot.config import Settings, load_settings
 from bot.errors import ConfigError, StorageUnavailable
 
 log = logging.getLogger("bot.cli")
-
-# Subcommands that features own: (words, module, configure function, run function).
-PLUGINS: tuple[tuple[tuple[str, ...], str, str, str], ...] = (
-    (("eval", "moderation"), "handlers.moderation.evaluation", "configure", "run"),
-    (("eval", "questions"), "handlers.questions.evaluation", "configure", "run"),
-    (("kb", "import"), "handlers.questions.kb_cli", "configure_import", "run_import"),
-    (("kb", "check"), "handlers.questions.kb_cli", "configure_check", "run_check"),
-    (("programmes", "check"), "handlers.learning.cli", "configure_check", "run_check"),
-    (("badges", "verify"), "handlers.learning.cli", "configure_verify", "run_verify"),
-    (("report",), "handlers.learning.cli", "configure_report", "run_report"),
-    (("enrol",), "handlers.learning.cli", "configure_enrol", "run_enrol"),
-    (("keys", "rotate"), "handlers.moderation.keys_cli", "configure_rotate", "run_rotate"),
-)
-GROUP_HELP = {
-    "eval": "measure the detector or the retriever on a labelled file",
-    "kb": "knowledge base tools",
-    "programmes": "learning programme tools",
-    "badges": "Open Badges credentials",
-    "keys": "the keys that encrypt held posts at rest",
-}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -76,6 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
     check = _command(
         sub, "check-config", common, "validate the settings and say what would start, then exit"
     )
+    check.add_argument(
+        "--connect", action="store_true", help="also check that the database answers"
+    )
     check.set_defaults(func=cmd_check_config)
 
     health = _command(
@@ -89,40 +72,31 @@ def build_parser() -> argparse.ArgumentParser:
     upgrade.set_defaults(func=cmd_db_upgrade)
 
     groups: dict[str, Any] = {}
-    for words, module_name, configure_name, run_name in PLUGINS:
-        module = _optional_module(module_name)
-        if module is None or not hasattr(module, configure_name):
-            continue
+    for ep in plugins.found(plugins.COMMANDS):
+        words = ep.name.split(".")
+        command_plugin: plugins.CliCommand = ep.load()
         parent = sub
         if len(words) == 2:
             group = words[0]
             if group not in groups:
-                group_parser = sub.add_parser(group, parents=[common], help=GROUP_HELP[group])
+                group_parser = sub.add_parser(
+                    group, parents=[common], help=command_plugin.group_help
+                )
                 groups[group] = group_parser.add_subparsers(
                     dest=f"{group}_command", required=True, metavar="ACTION"
                 )
             parent = groups[group]
-        configure = getattr(module, configure_name)
-        doc = (configure.__doc__ or module.__doc__ or "").strip().splitlines()
+        doc = (command_plugin.configure.__doc__ or "").strip().splitlines()
         summary = doc[0] if doc else None
         command = parent.add_parser(words[-1], parents=[common], help=summary, description=summary)
-        configure(command)
-        command.set_defaults(func=_plugin_runner(getattr(module, run_name)))
+        command_plugin.configure(command)
+        command.set_defaults(func=_plugin_runner(command_plugin.run))
     return parser
 
 
 def _command(sub: Any, name: str, common: argparse.ArgumentParser, text: str) -> Any:
     """A subcommand whose one line shows in the command list and atop its own --help."""
     return sub.add_parser(name, parents=[common], help=text, description=text[0].upper() + text[1:])
-
-
-def _optional_module(name: str) -> Any:
-    try:
-        if importlib.util.find_spec(name) is None:
-            return None
-    except ModuleNotFoundError:
-        return None
-    return importlib.import_module(name)
 
 
 def _plugin_runner(run: Callable[[argparse.Namespace], Any]) -> Callable[[argparse.Namespace], int]:
@@ -145,13 +119,64 @@ def settings_from(args: argparse.Namespace) -> Settings:
 
 def cmd_check_config(args: argparse.Namespace) -> int:
     settings = settings_from(args)
-    platforms = [name for name, on in _platforms(settings).items() if on] or ["console"]
+    platforms = validate(settings) or ["console"]
+    database = settings.database_url.split(":", 1)[0]
+    if args.connect:
+        database += f" ({asyncio.run(_reachable(settings))})"
     print(
         f"config OK ({settings.source}): adapters {', '.join(platforms)}; "
-        f"database {settings.database_url.split(':', 1)[0]}; "
+        f"database {database}; "
         f"moderation {settings.moderation.mode}; questions {settings.questions.retriever}"
     )
     return 0
+
+
+def validate(settings: Settings) -> list[str]:
+    """Everything `run` checks before it starts, without starting anything: the database URL,
+    each platform asked for, the secret key, and each feature's own settings (a knowledge base
+    that loads, programmes that parse). Returns the platforms asked for; ConfigError otherwise."""
+    from bot.crypto import Crypto
+    from bot.feature import load_features
+    from bot.store import check_database_url
+
+    check_database_url(settings.database_url)
+    chosen = [p for p in plugins.adapters() if p.configured(settings)]
+    for plugin in chosen:
+        plugin.check(settings)
+    secret = settings.secrets.PRACTICEBOT_SECRET_KEY
+    if secret is not None:
+        Crypto(secret.get_secret_value())
+    elif chosen and settings.moderation.mode == "enforce":
+        raise ConfigError(
+            "PRACTICEBOT_SECRET_KEY: required when moderation.mode is 'enforce' (held posts are "
+            "encrypted at rest); set it to a long random string"
+        )
+    for feature in load_features(settings):
+        check = getattr(feature, "check", None)
+        if check is not None:
+            check()
+    return [p.name for p in chosen]
+
+
+async def _reachable(settings: Settings) -> str:
+    """How the database answers; a SQLite file not made yet must at least be makeable."""
+    from bot.store import Store
+
+    store = Store(settings.database_url)
+    try:
+        file = store.sqlite_file
+        if file is not None and not file.exists():
+            folder = next(p for p in (file.parent, *file.parent.parents) if p.exists())
+            if not os.access(folder, os.W_OK):
+                raise StorageUnavailable(
+                    f"DATABASE_URL: the database file {file} does not exist and {folder} is not "
+                    "writable, so the bot could not make it"
+                )
+            return f"{file} will be made at the first start"
+        await store.ping()
+        return "answers"
+    finally:
+        await store.stop()
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
@@ -188,59 +213,21 @@ def cmd_health(args: argparse.Namespace) -> int:
     return 0
 
 
-def _platforms(settings: Settings) -> dict[str, bool]:
-    s = settings.secrets
-    return {"slack": s.SLACK_BOT_TOKEN is not None, "telegram": s.TELEGRAM_BOT_TOKEN is not None}
-
-
-# a platform's other settings, which mean nothing without its bot token
-NEEDS_TOKEN = {
-    "SLACK_BOT_TOKEN": ("SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_ADMIN_USER_TOKEN"),
-    "TELEGRAM_BOT_TOKEN": ("TELEGRAM_WEBHOOK_URL", "TELEGRAM_WEBHOOK_SECRET"),
-}
-
-
-def _refuse_half_configured(settings: Settings) -> None:
-    """A platform's settings without its token are a mistake to name, not a reason to fall back
-    to the console without a word."""
-    given = settings.secrets.model_dump(exclude_none=True)
-    for token, others in NEEDS_TOKEN.items():
-        found = [name for name in others if name in given]
-        if found and token not in given:
-            raise ConfigError(
-                f"{token}: not set, but {' and '.join(found)} {'is' if len(found) == 1 else 'are'} "
-                f"set; set {token} too, or unset {' and '.join(found)} to start the console group"
-            )
-
-
 def cmd_run(args: argparse.Namespace) -> int:
     settings = settings_from(args)
-    platforms = [name for name, on in _platforms(settings).items() if on]
-    if not platforms:
-        _refuse_half_configured(settings)
-        print(
-            "No SLACK_BOT_TOKEN or TELEGRAM_BOT_TOKEN set: starting the console group.",
-            file=sys.stderr,
-        )
+    if not validate(settings):
+        print("No platform token is set: starting the console group.", file=sys.stderr)
         return _console(settings, None)
-    if settings.moderation.mode == "enforce" and settings.secrets.PRACTICEBOT_SECRET_KEY is None:
-        raise ConfigError(
-            "PRACTICEBOT_SECRET_KEY: required when moderation.mode is 'enforce' (held posts are "
-            "encrypted at rest); set it to a long random string"
-        )
-    asyncio.run(_serve(settings, platforms, args.port))
+    asyncio.run(_serve(settings, args.port))
     return 0
 
 
-async def _serve(settings: Settings, platforms: Sequence[str], port: int) -> None:
+async def _serve(settings: Settings, port: int) -> None:
     from bot.app import App
     from bot.store import Store
 
     store = Store(settings.database_url)
-    adapters = []
-    for offset, name in enumerate(platforms):
-        module = importlib.import_module(f"adapters.{name}")
-        adapters.append(module.create(settings, store, port=port + offset))
+    adapters = plugins.create_adapters(settings, store, port)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -254,20 +241,11 @@ def cmd_console(args: argparse.Namespace) -> int:
 
 
 def _console(settings: Settings, script: str | None) -> int:
-    from adapters.console.runner import local_key_path, local_secret, run_console
-
-    crypto_secret = None
-    if settings.secrets.PRACTICEBOT_SECRET_KEY is None:
-        # The console is a local sandbox: a local key, kept for the next session, keeps held
-        # posts encrypted and still restorable after a restart.
-        crypto_secret = local_secret(settings)
-        if script is None:
-            print(
-                "PRACTICEBOT_SECRET_KEY is not set: held posts are encrypted with the local key "
-                f"in {local_key_path(settings)}.",
-                file=sys.stderr,
-            )
-    return run_console(settings, script, crypto_secret)
+    # The console owns the terminal and runs its own event loop; without PRACTICEBOT_SECRET_KEY
+    # it keeps a local key in the data folder, so held posts outlive a restart.
+    run_console = plugins.load(plugins.CONSOLE)
+    secret = settings.secrets.PRACTICEBOT_SECRET_KEY
+    return int(run_console(settings, script, secret.get_secret_value() if secret else None))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -276,7 +254,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from bot.logs import configure_logging
 
     level = getattr(args, "log_level", "INFO")
-    if args.command == "console" or (args.command == "run" and not _any_token()):
+    if args.command in ("console", "run") and not _platform_asked_for(args):
+        # the console owns the terminal: its log goes to a file
         Path("var").mkdir(exist_ok=True)
         configure_logging(level, open(Path("var") / "practicebot.log", "a", encoding="utf-8"))
     else:
@@ -293,7 +272,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-def _any_token() -> bool:
-    import os
-
-    return bool(os.environ.get("SLACK_BOT_TOKEN") or os.environ.get("TELEGRAM_BOT_TOKEN"))
+def _platform_asked_for(args: argparse.Namespace) -> bool:
+    try:
+        settings = settings_from(args)
+        return any(p.configured(settings) for p in plugins.adapters())
+    except ConfigError:
+        return True  # `run` names the problem on standard error

@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from bot.context import Context
 from bot.errors import StorageUnavailable
-from bot.events import ButtonPressed, ChatKind, ChatMigrated, Event, MessagePosted
+from bot.events import ButtonPressed, ChatKind, ChatMigrated, Event, Message
 from bot.replies import reply
 from bot.router import Router
 from bot.store.models import ProcessedEvent
@@ -152,7 +152,7 @@ async def guard(event: Event, ctx: Context, call_next: Next) -> None:
                 "chat": event.chat.key,
             },
         )
-        if isinstance(event, MessagePosted | ButtonPressed):
+        if isinstance(event, Message | ButtonPressed):
             try:
                 await reply(
                     ctx,
@@ -182,7 +182,7 @@ def _clean_char(ch: str) -> str:
 
 
 async def sanitise(event: Event, ctx: Context, call_next: Next) -> None:
-    if isinstance(event, MessagePosted):
+    if isinstance(event, Message):
         text, names = clean_text(event.text), tuple(map(clean_text, event.file_names))
         if text != event.text or names != event.file_names:
             event = replace(event, text=text, file_names=names)
@@ -202,7 +202,7 @@ async def remember_member(event: Event, ctx: Context, call_next: Next) -> None:
 async def moderate(event: Event, ctx: Context, call_next: Next) -> None:
     """Every post in a group (new or edited) is screened before anything else sees it."""
     if (
-        isinstance(event, MessagePosted)
+        isinstance(event, Message)
         and event.chat.kind is ChatKind.GROUP
         and not event.user.is_bot
         and not await ctx.moderation.screen(event, ctx)

@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.adapter import MenuEntry
 from bot.config import ChatRole
 from bot.context import Context
 from bot.events import ButtonPressed, ChatKind, Event, MessageEdited, MessagePosted
@@ -101,6 +102,14 @@ class Router:
     def question(self, handler: CommandHandler) -> None:
         self._check_open()
         self._questions.append(handler)
+
+    def menu(self) -> tuple[MenuEntry, ...]:
+        """The commands everyone may use, for a platform's menu (admins' ones stay out of it)."""
+        return tuple(
+            MenuEntry(route.name, route.help, route.where)
+            for route in self.commands.values()
+            if not route.admin
+        )
 
     def freeze(self) -> None:
         self._frozen = True

@@ -78,7 +78,17 @@ def local_secret(settings: Settings) -> str:
 
 
 def run_console(settings: Settings, script: str | None, crypto_secret: str | None) -> int:
-    crypto = Crypto(crypto_secret) if crypto_secret else None
+    """The console group: `script` lines (a file, or - for standard input) or the terminal.
+    `crypto_secret` is PRACTICEBOT_SECRET_KEY; without one the console keeps a local key."""
+    if crypto_secret is None:
+        crypto_secret = local_secret(settings)
+        if script is None:
+            print(
+                "PRACTICEBOT_SECRET_KEY is not set: held posts are encrypted with the local key "
+                f"in {local_key_path(settings)}.",
+                file=sys.stderr,
+            )
+    crypto = Crypto(crypto_secret)
     if script is not None:
         lines = _read_script(script)
         if lines is None:

@@ -12,7 +12,7 @@ from telegram import error as tg
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ExtBot
 
 from adapters.connecting import Backoff, Connector, Details
-from adapters.telegram.commands import DEFAULT_MENU, MenuEntry, publish
+from adapters.telegram.commands import DEFAULT_MENU, publish
 from adapters.telegram.dispatch import Dispatcher
 from adapters.telegram.errors import translated
 from adapters.telegram.inbound import PLATFORM, BotIdentity
@@ -20,7 +20,7 @@ from adapters.telegram.outbound import Outbound
 from adapters.telegram.polling import Poller
 from adapters.telegram.webhook import WebhookServer
 from bot.actions import Action, Result
-from bot.adapter import Capabilities, EventSink
+from bot.adapter import Capabilities, EventSink, MenuEntry
 from bot.errors import ConfigError, PlatformError
 
 log = logging.getLogger(__name__)

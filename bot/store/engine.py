@@ -12,7 +12,7 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import event, text
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -42,20 +42,26 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def check_database_url(url: str) -> URL:
+    """The URL parsed, or ConfigError naming what is wrong with it."""
+    try:
+        parsed = make_url(url)
+    except Exception as exc:
+        raise ConfigError(
+            f"DATABASE_URL: cannot parse {url!r}; expected e.g. "
+            "sqlite+aiosqlite:///var/practicebot.db or postgresql+asyncpg://user@host/db"
+        ) from exc
+    if parsed.drivername not in {"sqlite+aiosqlite", "postgresql+asyncpg"}:
+        raise ConfigError(
+            f"DATABASE_URL: driver {parsed.drivername!r} is not supported; "
+            "expected sqlite+aiosqlite or postgresql+asyncpg"
+        )
+    return parsed
+
+
 class Store:
     def __init__(self, url: str) -> None:
-        try:
-            parsed = make_url(url)
-        except Exception as exc:
-            raise ConfigError(
-                f"DATABASE_URL: cannot parse {url!r}; expected e.g. "
-                "sqlite+aiosqlite:///var/practicebot.db or postgresql+asyncpg://user@host/db"
-            ) from exc
-        if parsed.drivername not in {"sqlite+aiosqlite", "postgresql+asyncpg"}:
-            raise ConfigError(
-                f"DATABASE_URL: driver {parsed.drivername!r} is not supported; "
-                "expected sqlite+aiosqlite or postgresql+asyncpg"
-            )
+        parsed = check_database_url(url)
         self.url = parsed
         self.is_postgres = parsed.drivername.startswith("postgresql")
         kwargs: dict[str, Any] = {}

@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from bot.config import Settings, load_settings
 from bot.events import User
+from bot.plugins import CliCommand
 from bot.store import Store
 from bot.store.models import MemberRecord
 from bot.wording import counted
@@ -209,3 +210,9 @@ def run_enrol(args: argparse.Namespace) -> int:
         return 2
     print(f"enrolled {enrolled}; {skipped} already in the programme")
     return 0
+
+
+check_command = CliCommand(configure_check, run_check, group_help="learning programme tools")
+verify_command = CliCommand(configure_verify, run_verify, group_help="Open Badges credentials")
+report_command = CliCommand(configure_report, run_report)
+enrol_command = CliCommand(configure_enrol, run_enrol)

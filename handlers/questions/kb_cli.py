@@ -7,6 +7,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from bot.plugins import CliCommand
 from bot.wording import counted
 from handlers.questions.kb import load_kb
 from handlers.questions.kb.importing import ImportFailed, to_markdown
@@ -56,3 +57,7 @@ def run_import(args: argparse.Namespace) -> int:
         print(error, file=sys.stderr)
     print(f"imported {args.path} as {target}: {counted(len(added), 'passage')}")
     return 0 if added else 2
+
+
+import_command = CliCommand(configure_import, run_import, group_help="knowledge base tools")
+check_command = CliCommand(configure_check, run_check, group_help="knowledge base tools")

@@ -185,6 +185,7 @@ async def test_edits_are_screened_but_not_answered(store: Store) -> None:
         await app.handle(edited)
     assert gate.screened == ["@bot hello again"]
     assert echo.seen == []
+    assert not isinstance(edited, MessagePosted)  # its own type: nothing takes it for a post
 
 
 async def test_ordinary_group_chatter_gets_no_reply(store: Store) -> None:

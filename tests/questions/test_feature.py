@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -269,3 +270,18 @@ async def test_a_second_expert_is_told_who_is_answering_and_can_take_over_after_
         )
         await app.handle(post("Your payslip shows it.", user=ADMIN, chat=EXPERTS))
         assert adapter.private(BOB)[-1].endswith("Your payslip shows it.")
+
+
+async def test_without_the_semantic_extra_the_bot_says_so_once_and_answers_with_bm25(
+    store: Store, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setitem(sys.modules, "threadpoolctl", None)  # as a base install has it
+    adapter = RecordingAdapter()
+    async with make_app(store, adapter, FEATURES) as app:
+        await app.handle(
+            post("can I accept a friend request from someone I support?", chat=dm(ALICE))
+        )
+    (answer,) = [a for a in adapter.actions if isinstance(a, Send)]
+    assert answer.text.startswith("No. Keep personal social media accounts separate")
+    warnings = [r for r in caplog.records if "needs the semantic extra" in r.getMessage()]
+    assert len(warnings) == 1 and getattr(warnings[0], "missing", "") == "threadpoolctl"

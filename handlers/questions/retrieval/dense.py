@@ -32,6 +32,23 @@ class SemanticUnavailable(RuntimeError):
     pass
 
 
+# what the sentence model needs beyond the base install (the `semantic` extra)
+SEMANTIC_MODULES = ("threadpoolctl", "onnxruntime", "tokenizers", "sentence_transformers")
+
+
+def semantic_missing() -> list[str]:
+    """The `semantic` extra's modules that cannot be imported here; empty when it is installed."""
+    missing = []
+    for name in SEMANTIC_MODULES:
+        try:
+            found = importlib.util.find_spec(name) is not None
+        except (ImportError, ValueError):
+            found = False
+        if not found:
+            missing.append(name)
+    return missing
+
+
 def _model_path(name: str) -> str:
     """A model shipped inside a Python package loads offline; other names go to the model hub."""
     package = PACKAGED_MODELS.get(name)
