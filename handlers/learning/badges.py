@@ -42,17 +42,17 @@ PUBLISHED_SCHEMA = {
 }
 # ... and its rules in our own words, which `verify` checks without going online
 SCHEMA_FILE = Path(__file__).with_name("achievement_credential.schema.json")
-FALLBACK_KEY = Path("var") / "learning" / "badge-key.pem"
+FALLBACK_KEY = Path("learning") / "badge-key.pem"  # in the bot's data folder
 
 
-def load_signing_key(settings: LearningSection) -> Ed25519PrivateKey:
+def load_signing_key(settings: LearningSection, data_dir: Path) -> Ed25519PrivateKey:
     """The organisation's Ed25519 key (PEM, PKCS#8) from learning.badge_key_file.
 
-    Without one a key is made for this installation and kept in var/, with a warning: badges
-    it signs verify, but only against that file."""
+    Without one a key is made for this installation and kept in the data folder, with a
+    warning: badges it signs verify, but only against that file."""
     path = settings.badge_key_file
     if path is None:
-        path = FALLBACK_KEY
+        path = data_dir / FALLBACK_KEY
         if not path.exists():
             log.warning("learning.badge_key_file is not set: generating %s", path)
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -22,7 +22,7 @@ async def issue_badge(ctx: Context, state: LearningState, enrolment: Enrolment, 
         return
     now = ctx.clock.now()
     credential = build_credential(programme, user.key, now, state.learning)
-    token = sign(credential, load_signing_key(state.learning))
+    token = sign(credential, load_signing_key(state.learning, state.settings.bot.data_dir))
     try:
         async with ctx.store.session() as s:
             s.add(Badge(enrolment_id=enrolment.id, credential=token, issued_at=now))

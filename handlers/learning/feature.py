@@ -54,7 +54,7 @@ class LearningFeature:
         """What `check-config` and `run` refuse before anything starts."""
         self._catalogue()
         if self.settings.learning.badge_key_file is not None:
-            load_signing_key(self.settings.learning)
+            load_signing_key(self.settings.learning, self.settings.bot.data_dir)
 
     def _catalogue(self) -> Catalogue:
         try:
