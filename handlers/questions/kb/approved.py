@@ -1,7 +1,8 @@
-"""FAQ entries approved from experts' answers: written to `approved-faq.yaml` in the knowledge
-base folder, a FAQ file like any other (the loader reads every `*.yaml` FAQ file), so an admin can
-edit or remove an entry there later. The file is appended to, never rewritten: what an admin wrote
-in it, comments included, stays as it was."""
+"""FAQ entries approved from experts' answers, and practitioners' phrasings approved as another
+way to ask an existing entry: written to `approved-faq.yaml` in the knowledge base folder, a FAQ
+file like any other (the loader reads every `*.yaml` FAQ file), so an admin can edit or remove an
+item there later. The file is appended to, never rewritten: what an admin wrote in it, comments
+included, stays as it was. `approved_path` is the one place that says where the file is."""
 
 from __future__ import annotations
 
@@ -17,8 +18,9 @@ from handlers.questions.kb.model import slugify
 
 APPROVED = "approved-faq.yaml"
 HEADER = (
-    "# FAQ entries approved by an admin from the practice leads' answers to questions (Practice\n"
-    "# Bot adds one each time an admin taps Approve under /drafts). Edit them like any FAQ entry.\n"
+    "# FAQ entries approved by an admin from the practice leads' answers to questions, and\n"
+    "# practitioners' own words approved as another phrasing of an entry (phrasing_of). Practice\n"
+    "# Bot adds one each time an admin taps Approve under /drafts. Edit them like any FAQ entry.\n"
 )
 MAX_ID = 60
 
@@ -43,9 +45,33 @@ def entry_id(question: str, taken: Collection[str]) -> str:
     return candidate
 
 
+def approved_path(folder: Path) -> Path:
+    return Path(folder) / APPROVED
+
+
 def add_entry(folder: Path, entry: NewEntry, taken: Collection[str]) -> str:
     """Append one FAQ entry to the folder's approved-faq.yaml; returns its id."""
-    path = Path(folder) / APPROVED
+    new_id = entry_id(entry.question, taken)
+    _append(
+        folder,
+        {
+            "id": new_id,
+            "question": entry.question.strip(),
+            "answer": entry.answer.strip(),
+            "source": entry.source,
+            "tags": ["approved-from-expert"],
+        },
+    )
+    return new_id
+
+
+def add_phrasing(folder: Path, target: str, phrasing: str) -> None:
+    """Append another way of asking the entry `target` (its id) to approved-faq.yaml."""
+    _append(folder, {"phrasing_of": target, "question": " ".join(phrasing.split())})
+
+
+def _append(folder: Path, item: dict[str, object]) -> None:
+    path = approved_path(folder)
     current = ""
     if path.exists():
         try:
@@ -59,14 +85,6 @@ def add_entry(folder: Path, entry: NewEntry, taken: Collection[str]) -> str:
             raise ApproveError(
                 f"{path.name} is not a list of FAQ entries; fix it, then approve again"
             )
-    new_id = entry_id(entry.question, taken)
-    item = {
-        "id": new_id,
-        "question": entry.question.strip(),
-        "answer": entry.answer.strip(),
-        "source": entry.source,
-        "tags": ["approved-from-expert"],
-    }
     text = yaml.safe_dump([item], sort_keys=False, allow_unicode=True, width=100)
     if not current.strip():
         content = HEADER + "\n" + text
@@ -79,4 +97,3 @@ def add_entry(folder: Path, entry: NewEntry, taken: Collection[str]) -> str:
     except OSError as exc:
         partial.unlink(missing_ok=True)
         raise ApproveError(f"cannot write {path}: {exc.strerror or exc}") from None
-    return new_id
