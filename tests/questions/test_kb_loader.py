@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from handlers.questions.kb import load_kb, slugify
+from handlers.questions.kb.approved import add_phrasing
 from handlers.questions.retrieval.answerer import Answerer
 
 SAMPLE = Path(__file__).resolve().parent / "kb"  # written for the tests
@@ -56,3 +57,18 @@ def test_bm25_finds_the_friend_request_entry_and_abstains_on_nothing() -> None:
     assert top[0].id.startswith("friend-requests")
     assert not answerer.answer("🙂🙂").answered
     assert not answerer.answer("").answered
+
+
+def test_an_approved_phrasing_is_added_to_its_entry_and_a_stray_one_is_named(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "faq.yaml").write_text("- id: a\n  question: Q?\n  answer: A.\n  source: S\n")
+    (tmp_path / "guide.md").write_text("---\ntitle: Guide\n---\n## One\nBody.\n")
+    add_phrasing(tmp_path, "a", "what my  colleagues call it")
+    add_phrasing(tmp_path, "guide#one", "the words of another asker")
+    add_phrasing(tmp_path, "gone", "an entry since removed")
+    kb, errors = load_kb(tmp_path)
+    faq, passage = kb.get("a"), kb.get("guide#one")
+    assert faq is not None and faq.alternatives == ("what my colleagues call it",)
+    assert passage is not None and passage.alternatives == ("the words of another asker",)
+    assert [str(e) for e in errors] == ["approved-faq.yaml: phrasing_of: no entry 'gone' to add to"]

@@ -22,11 +22,14 @@ from handlers.questions.retrieval.answerer import Answerer, signal_names
 from handlers.questions.retrieval.calibration import (
     ANSWER,
     CHOICES,
+    CHOICES_SHARE,
     ESCALATE,
+    WRONG_SHARE,
     Bands,
     Calibration,
     CalibrationMismatch,
     fit,
+    fit_bands,
     shipped_path,
 )
 from handlers.questions.retrieval.dense import (
@@ -122,6 +125,35 @@ def test_the_floor_is_fitted_below_the_least_similar_answerable_question() -> No
     )
 
 
+def test_the_bands_answer_within_the_wrong_answer_limit_and_offer_choices_below_it(
+    tmp_path: Path,
+) -> None:
+    # one signal: the higher it is, the likelier the first entry (and more so the first three)
+    rng = np.random.default_rng(5)
+    signal = rng.uniform(0, 1, 600)
+    first_right = (rng.uniform(0, 1, 600) < signal**2).astype(float)
+    shown_right = np.maximum(first_right, rng.uniform(0, 1, 600) < signal).astype(float)
+    in_scope = np.maximum(shown_right, rng.uniform(0, 1, 600) < 0.5).astype(float)
+    features = np.column_stack([signal, rng.normal(size=600)])
+    bands = fit_bands(features, first_right, shown_right, in_scope, ["dense", "noise"], "", "dense")
+    replies = np.asarray([bands.reply(f) for f in features])
+    answered = replies == ANSWER
+    assert 0 < (answered & (first_right == 0)).mean() <= WRONG_SHARE + 0.02
+    assert 0 < (replies == CHOICES).mean() <= CHOICES_SHARE + 0.02
+    assert (
+        bands.reply([0.99, 0.0]) == ANSWER
+        and bands.reply([bands.sure.floor - 0.01, 0.0]) == ESCALATE
+    )
+    bands.save(tmp_path / "bands.json")
+    assert Bands.load(tmp_path / "bands.json") == bands
+    # a file of one calibration, saved before the bands, answers as before and never offers choices
+    old = fit(features, in_scope, ["dense", "noise"], floor_signal="dense")
+    old.save(tmp_path / "old.json")
+    loaded = Bands.load(tmp_path / "old.json")
+    assert loaded.close is None
+    assert {loaded.reply(f) for f in features} <= {ANSWER, ESCALATE}
+
+
 def test_a_misspelt_acronym_question_still_finds_its_entry(answerer: Answerer) -> None:
     top = answerer.search("urgnt DoLS how long does it last?")
     assert top[0].id == "urgent-dols-authorisation"
@@ -173,8 +205,20 @@ def test_eval_prints_the_figures_as_one_json_object(capsys: pytest.CaptureFixtur
     result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert result["retriever"] == "hybrid" and result["questions"] == 12
     assert result["query_precision"] == "int8"
-    for key in ("hit_at_1", "hit_at_3", "mrr", "answered_in_scope", "abstained_out_of_scope"):
+    for key in (
+        "hit_at_1",
+        "hit_at_3",
+        "mrr",
+        "answered_in_scope",
+        "abstained_out_of_scope",
+        "wrong_answers",
+        "answered_right",
+        "shown_right",
+        "choices_offered",
+        "escalated",
+    ):
         assert 0.0 <= result[key] <= 1.0
+    assert result["wrong_answers"] <= 1 - result["answered_right"]
     assert result["hit_at_3"] >= result["hit_at_1"] > 0.5
     assert result["queries_per_second"] > 0 and result["p99_ms"] > 0
 
