@@ -53,6 +53,7 @@ class Hit:
 
 
 CHOICES_SHOWN = 3  # entries offered when the bot is close but not sure
+SHORT_QUESTION = 4  # words: a question this short that would go to a person is read again
 
 
 @dataclass(frozen=True)
@@ -208,12 +209,18 @@ class Answerer:
         and the ranking it is about. A question the bands would send to a person that holds a
         term of the synonyms file ("nqsw", "fb") is read once more with the file's expansions,
         since the sentence model cannot read such terms; that reading decides if it does
-        better."""
+        better. Only a short question (cheap to read twice) or one below the floor is read
+        again: a second reading of every long question with a term would double the time of
+        one question in thirty."""
         bands = calibration or self.calibration
         if bands is None:
             return ESCALATE, ranking
         reply = bands.reply(ranking.signals)
-        expansions = self._analyser.expansions(question) if reply == ESCALATE else []
+        if reply != ESCALATE or not (
+            len(self.words(question)) <= SHORT_QUESTION or not bands.within(ranking.signals)
+        ):
+            return reply, ranking
+        expansions = self._analyser.expansions(question)
         if not expansions:
             return reply, ranking
         again = self.rank(f"{question} ({'; '.join(expansions)})")
