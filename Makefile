@@ -29,12 +29,14 @@ run: install var/dev-secret-key
 
 test: install
 	$(BIN)/ruff check .
-	$(BIN)/mypy bot handlers
+	$(BIN)/lint-imports
+	$(BIN)/mypy bot handlers adapters scheduler
 	$(BIN)/python -m pytest --cov --cov-report=term:skip-covered -q
 
 lint: install
 	$(BIN)/ruff check .
-	$(BIN)/mypy bot handlers
+	$(BIN)/lint-imports
+	$(BIN)/mypy bot handlers adapters scheduler
 
 clean:
 	rm -rf $(VENV)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from bot.actions import Action, Result
 from bot.events import Event
@@ -21,6 +21,15 @@ class Capabilities:
     edit: bool
 
 
+@dataclass(frozen=True, slots=True)
+class MenuEntry:
+    """A command as a platform's "/" menu shows it."""
+
+    name: str
+    description: str
+    where: str = "any"  # as the router says: any, direct, group, moderators, experts
+
+
 class Adapter(Protocol):
     platform: str
     capabilities: Capabilities
@@ -33,3 +42,11 @@ class Adapter(Protocol):
     async def perform(self, action: Action) -> Result:
         """Carry out one action. Raises RetryAfter, ActionNotPermitted, RecipientUnreachable."""
         ...
+
+
+@runtime_checkable
+class HasCommandMenu(Protocol):
+    """An adapter whose platform shows a command menu (Telegram's "/"): the app hands it the
+    commands the features registered before it starts."""
+
+    async def set_commands(self, menu: Sequence[MenuEntry]) -> None: ...

@@ -5,9 +5,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from contextlib import AsyncExitStack
+from datetime import timedelta
 from types import TracebackType
 
-from bot.adapter import Adapter
+from bot import plugins
+from bot.adapter import Adapter, HasCommandMenu
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.context import Context
@@ -16,11 +18,21 @@ from bot.events import Chat, ChatKind, Event
 from bot.feature import AppBuilder, Feature, load_features
 from bot.members import Members
 from bot.outbox import Outbox
-from bot.pipeline import build_pipeline
+from bot.pipeline import build_pipeline, purge_processed_events
 from bot.rooms import Rooms
 from bot.store import Store
 
 log = logging.getLogger(__name__)
+PURGE_EVERY_SECONDS = 3600.0
+
+
+async def _purge(ctx: Context) -> None:
+    """The core's own rows that nobody needs after a while (features purge their own)."""
+    await purge_processed_events(ctx)
+    cutoff = ctx.clock.now() - timedelta(days=ctx.settings.bot.pending_notice_days)
+    dropped = await ctx.members.drop_waiting_before(cutoff)
+    if dropped:
+        log.info("undelivered notices dropped", extra={"count": dropped})
 
 
 class App:
@@ -57,6 +69,7 @@ class App:
         )
         self.features = list(features) if features is not None else load_features(settings)
         self.builder = AppBuilder(settings)
+        self.builder.jobs.every(PURGE_EVERY_SECONDS, "core-retention", _purge)
         for feature in self.features:
             feature.setup(self.builder)
         self.builder.router.freeze()
@@ -71,15 +84,14 @@ class App:
         for feature in self.features:
             await feature.start(self.ctx)
             self._exit.push_async_callback(feature.stop, self.ctx)
+        menu = self.builder.router.menu()
         for adapter in self.adapters.values():
+            if isinstance(adapter, HasCommandMenu):
+                await adapter.set_commands(menu)
             await adapter.start(self.handle)
             self._exit.push_async_callback(adapter.stop)
         if self._run_scheduler and self.builder.jobs.items:
-            from scheduler import JobRunner
-
-            runner = JobRunner(self.ctx, self.builder.jobs.items)
-            await runner.start()
-            self._exit.push_async_callback(runner.stop)
+            await self._start_scheduler()
         log.info(
             "started",
             extra={
@@ -89,6 +101,16 @@ class App:
             },
         )
         return self
+
+    async def _start_scheduler(self) -> None:
+        try:
+            runner_class = plugins.load(plugins.SCHEDULER)
+        except plugins.PluginMissing as exc:
+            log.warning("scheduled jobs will not run", extra={"reason": str(exc)})
+            return
+        runner: plugins.JobRunner = runner_class(self.ctx, self.builder.jobs.items)
+        await runner.start()
+        self._exit.push_async_callback(runner.stop)
 
     async def __aexit__(
         self,

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib
-import importlib.util
 import inspect
 import logging
+import os
 import secrets
 import signal
 import sys
@@ -15,28 +14,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from bot import plugins
 from bot.config import Settings, load_settings
 from bot.errors import ConfigError, StorageUnavailable
 
 log = logging.getLogger("bot.cli")
-
-# Subcommands that features own: (words, module, configure function, run function).
-PLUGINS: tuple[tuple[tuple[str, ...], str, str, str], ...] = (
-    (("eval", "moderation"), "handlers.moderation.evaluation", "configure", "run"),
-    (("eval", "questions"), "handlers.questions.evaluation", "configure", "run"),
-    (("kb", "import"), "handlers.questions.kb_cli", "configure_import", "run_import"),
-    (("kb", "check"), "handlers.questions.kb_cli", "configure_check", "run_check"),
-    (("programmes", "check"), "handlers.learning.cli", "configure_check", "run_check"),
-    (("badges", "verify"), "handlers.learning.cli", "configure_verify", "run_verify"),
-    (("report",), "handlers.learning.cli", "configure_report", "run_report"),
-    (("enrol",), "handlers.learning.cli", "configure_enrol", "run_enrol"),
-)
-GROUP_HELP = {
-    "eval": "measure the detector or the retriever on a labelled file",
-    "kb": "knowledge base tools",
-    "programmes": "learning programme tools",
-    "badges": "Open Badges credentials",
-}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -54,19 +36,34 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    run = sub.add_parser("run", parents=[common], help="start every adapter whose token is set")
+    run = _command(
+        sub,
+        "run",
+        common,
+        "start every adapter whose token is set (Slack, Telegram); with none, the console group",
+    )
     run.add_argument("--port", type=int, default=3000, help="HTTP port for Slack/Telegram webhooks")
     run.set_defaults(func=cmd_run)
 
-    console = sub.add_parser("console", parents=[common], help="the console closed group")
+    console = _command(
+        sub,
+        "console",
+        common,
+        "the console closed group in this terminal: post as several members, press buttons",
+    )
     console.add_argument("--script", help="play a script FILE (or - for stdin) and exit")
     console.set_defaults(func=cmd_console)
 
-    check = sub.add_parser("check-config", parents=[common], help="validate settings and exit")
+    check = _command(
+        sub, "check-config", common, "validate the settings and say what would start, then exit"
+    )
+    check.add_argument(
+        "--connect", action="store_true", help="also check that the database answers"
+    )
     check.set_defaults(func=cmd_check_config)
 
-    health = sub.add_parser(
-        "health", parents=[common], help="exit 0 if the settings load and the database answers"
+    health = _command(
+        sub, "health", common, "exit 0 if the settings load and the database answers, else 3"
     )
     health.set_defaults(func=cmd_health)
 
@@ -76,34 +73,31 @@ def build_parser() -> argparse.ArgumentParser:
     upgrade.set_defaults(func=cmd_db_upgrade)
 
     groups: dict[str, Any] = {}
-    for words, module_name, configure_name, run_name in PLUGINS:
-        module = _optional_module(module_name)
-        if module is None or not hasattr(module, configure_name):
-            continue
+    for ep in plugins.found(plugins.COMMANDS):
+        words = ep.name.split(".")
+        command_plugin: plugins.CliCommand = ep.load()
         parent = sub
         if len(words) == 2:
             group = words[0]
             if group not in groups:
-                group_parser = sub.add_parser(group, parents=[common], help=GROUP_HELP[group])
+                group_parser = sub.add_parser(
+                    group, parents=[common], help=command_plugin.group_help
+                )
                 groups[group] = group_parser.add_subparsers(
                     dest=f"{group}_command", required=True, metavar="ACTION"
                 )
             parent = groups[group]
-        configure = getattr(module, configure_name)
-        doc = (configure.__doc__ or module.__doc__ or "").strip().splitlines()
-        command = parent.add_parser(words[-1], parents=[common], help=doc[0] if doc else None)
-        configure(command)
-        command.set_defaults(func=_plugin_runner(getattr(module, run_name)))
+        doc = (command_plugin.configure.__doc__ or "").strip().splitlines()
+        summary = doc[0] if doc else None
+        command = parent.add_parser(words[-1], parents=[common], help=summary, description=summary)
+        command_plugin.configure(command)
+        command.set_defaults(func=_plugin_runner(command_plugin.run))
     return parser
 
 
-def _optional_module(name: str) -> Any:
-    try:
-        if importlib.util.find_spec(name) is None:
-            return None
-    except ModuleNotFoundError:
-        return None
-    return importlib.import_module(name)
+def _command(sub: Any, name: str, common: argparse.ArgumentParser, text: str) -> Any:
+    """A subcommand whose one line shows in the command list and atop its own --help."""
+    return sub.add_parser(name, parents=[common], help=text, description=text[0].upper() + text[1:])
 
 
 def _plugin_runner(run: Callable[[argparse.Namespace], Any]) -> Callable[[argparse.Namespace], int]:
@@ -126,13 +120,64 @@ def settings_from(args: argparse.Namespace) -> Settings:
 
 def cmd_check_config(args: argparse.Namespace) -> int:
     settings = settings_from(args)
-    platforms = [name for name, on in _platforms(settings).items() if on] or ["console"]
+    platforms = validate(settings) or ["console"]
+    database = settings.database_url.split(":", 1)[0]
+    if args.connect:
+        database += f" ({asyncio.run(_reachable(settings))})"
     print(
         f"config OK ({settings.source}): adapters {', '.join(platforms)}; "
-        f"database {settings.database_url.split(':', 1)[0]}; "
+        f"database {database}; "
         f"moderation {settings.moderation.mode}; questions {settings.questions.retriever}"
     )
     return 0
+
+
+def validate(settings: Settings) -> list[str]:
+    """Everything `run` checks before it starts, without starting anything: the database URL,
+    each platform asked for, the secret key, and each feature's own settings (a knowledge base
+    that loads, programmes that parse). Returns the platforms asked for; ConfigError otherwise."""
+    from bot.crypto import Crypto
+    from bot.feature import load_features
+    from bot.store import check_database_url
+
+    check_database_url(settings.database_url)
+    chosen = [p for p in plugins.adapters() if p.configured(settings)]
+    for plugin in chosen:
+        plugin.check(settings)
+    secret = settings.secrets.PRACTICEBOT_SECRET_KEY
+    if secret is not None:
+        Crypto(secret.get_secret_value())
+    elif chosen and settings.moderation.mode == "enforce":
+        raise ConfigError(
+            "PRACTICEBOT_SECRET_KEY: required when moderation.mode is 'enforce' (held posts are "
+            "encrypted at rest); set it to a long random string"
+        )
+    for feature in load_features(settings):
+        check = getattr(feature, "check", None)
+        if check is not None:
+            check()
+    return [p.name for p in chosen]
+
+
+async def _reachable(settings: Settings) -> str:
+    """How the database answers; a SQLite file not made yet must at least be makeable."""
+    from bot.store import Store
+
+    store = Store(settings.database_url)
+    try:
+        file = store.sqlite_file
+        if file is not None and not file.exists():
+            folder = next(p for p in (file.parent, *file.parent.parents) if p.exists())
+            if not os.access(folder, os.W_OK):
+                raise StorageUnavailable(
+                    f"DATABASE_URL: the database file {file} does not exist and {folder} is not "
+                    "writable, so the bot could not make it"
+                )
+            return f"{file} will be made at the first start"
+        await store.ping()
+        return "answers"
+    finally:
+        await store.stop()
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
@@ -153,8 +198,6 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 
 
 def cmd_health(args: argparse.Namespace) -> int:
-    from sqlalchemy import text
-
     from bot.store import Store
 
     settings = settings_from(args)
@@ -162,10 +205,7 @@ def cmd_health(args: argparse.Namespace) -> int:
     async def ping() -> None:
         store = Store(settings.database_url)
         try:
-            async with store.engine.connect() as conn:
-                await asyncio.wait_for(conn.execute(text("SELECT 1")), 5)
-        except Exception as exc:
-            raise StorageUnavailable(f"DATABASE_URL: the database does not answer: {exc}") from None
+            await store.ping()
         finally:
             await store.stop()
 
@@ -174,38 +214,21 @@ def cmd_health(args: argparse.Namespace) -> int:
     return 0
 
 
-def _platforms(settings: Settings) -> dict[str, bool]:
-    s = settings.secrets
-    return {"slack": s.SLACK_BOT_TOKEN is not None, "telegram": s.TELEGRAM_BOT_TOKEN is not None}
-
-
 def cmd_run(args: argparse.Namespace) -> int:
     settings = settings_from(args)
-    platforms = [name for name, on in _platforms(settings).items() if on]
-    if not platforms:
-        print(
-            "No SLACK_BOT_TOKEN or TELEGRAM_BOT_TOKEN set: starting the console group.",
-            file=sys.stderr,
-        )
+    if not validate(settings):
+        print("No platform token is set: starting the console group.", file=sys.stderr)
         return _console(settings, None)
-    if settings.moderation.mode == "enforce" and settings.secrets.PRACTICEBOT_SECRET_KEY is None:
-        raise ConfigError(
-            "PRACTICEBOT_SECRET_KEY: required when moderation.mode is 'enforce' (held posts are "
-            "encrypted at rest); set it to a long random string"
-        )
-    asyncio.run(_serve(settings, platforms, args.port))
+    asyncio.run(_serve(settings, args.port))
     return 0
 
 
-async def _serve(settings: Settings, platforms: Sequence[str], port: int) -> None:
+async def _serve(settings: Settings, port: int) -> None:
     from bot.app import App
     from bot.store import Store
 
     store = Store(settings.database_url)
-    adapters = []
-    for offset, name in enumerate(platforms):
-        module = importlib.import_module(f"adapters.{name}")
-        adapters.append(module.create(settings, store, port=port + offset))
+    adapters = plugins.create_adapters(settings, store, port)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -219,8 +242,7 @@ def cmd_console(args: argparse.Namespace) -> int:
 
 
 def _console(settings: Settings, script: str | None) -> int:
-    from adapters.console.runner import run_console
-
+    run_console = plugins.load(plugins.CONSOLE)
     crypto_secret = None
     if settings.secrets.PRACTICEBOT_SECRET_KEY is None:
         # The console is a local sandbox: a key for this session alone keeps held posts encrypted.
@@ -230,7 +252,7 @@ def _console(settings: Settings, script: str | None) -> int:
                 "PRACTICEBOT_SECRET_KEY is not set: held posts use a key for this session only.",
                 file=sys.stderr,
             )
-    return asyncio.run(run_console(settings, script, crypto_secret))
+    return int(asyncio.run(run_console(settings, script, crypto_secret)))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -239,7 +261,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from bot.logs import configure_logging
 
     level = getattr(args, "log_level", "INFO")
-    if args.command == "console" or (args.command == "run" and not _any_token()):
+    if args.command in ("console", "run") and not _platform_asked_for(args):
+        # the console owns the terminal: its log goes to a file
         Path("var").mkdir(exist_ok=True)
         configure_logging(level, open(Path("var") / "practicebot.log", "a", encoding="utf-8"))
     else:
@@ -256,7 +279,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-def _any_token() -> bool:
-    import os
-
-    return bool(os.environ.get("SLACK_BOT_TOKEN") or os.environ.get("TELEGRAM_BOT_TOKEN"))
+def _platform_asked_for(args: argparse.Namespace) -> bool:
+    try:
+        settings = settings_from(args)
+        return any(p.configured(settings) for p in plugins.adapters())
+    except ConfigError:
+        return True  # `run` names the problem on standard error

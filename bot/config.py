@@ -11,7 +11,6 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.errors import ConfigError
 
@@ -40,6 +39,14 @@ class BotSection(Section):
         description="user keys allowed to run admin commands: platform:user_id",
     )
     timezone: str = "Europe/London"
+    # everything the bot writes (database by default, caches, approved FAQ entries, keys, logs)
+    # goes here, never into the package
+    data_dir: Path = Path("var")
+    # days a platform event id is remembered against re-delivery (Slack retries within minutes,
+    # Telegram keeps an update for 24 hours); older ids are deleted hourly
+    processed_events_days: int = Field(default=7, ge=1, le=3650)
+    # days a private notice waits for a member who has not opened a chat with the bot
+    pending_notice_days: int = Field(default=30, ge=1, le=3650)
 
     @field_validator("timezone")
     @classmethod
@@ -96,10 +103,11 @@ class LearningSection(Section):
     tick_seconds: float = Field(default=30.0, gt=0)
 
 
-class Secrets(BaseSettings):
-    """Read from the environment only, never from the config file."""
+class Secrets(BaseModel):
+    """Read from the environment only, never from the config file: `load_settings` passes the
+    environment it was given (the process's by default), so nothing else is read behind its back."""
 
-    model_config = SettingsConfigDict(extra="ignore", case_sensitive=True)
+    model_config = ConfigDict(extra="ignore", frozen=True)
 
     DATABASE_URL: str = DEFAULT_DATABASE_URL
     PRACTICEBOT_SECRET_KEY: SecretStr | None = None

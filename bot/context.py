@@ -12,7 +12,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.crypto import Crypto
 from bot.errors import ConfigError
-from bot.events import MessagePosted
+from bot.events import Message
 from bot.members import Members
 from bot.outbox import Outbox
 from bot.rooms import Rooms
@@ -21,7 +21,7 @@ from bot.store import Store
 
 
 class ModerationGate(Protocol):
-    async def screen(self, event: MessagePosted, ctx: Context) -> bool:
+    async def screen(self, event: Message, ctx: Context) -> bool:
         """True lets the post through; False means it was held (and the gate told whoever needs to know)."""
         ...
 
@@ -29,7 +29,7 @@ class ModerationGate(Protocol):
 class OpenGate:
     """Until a moderation feature plugs in, posts pass."""
 
-    async def screen(self, event: MessagePosted, ctx: Context) -> bool:
+    async def screen(self, event: Message, ctx: Context) -> bool:
         return True
 
 

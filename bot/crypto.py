@@ -1,10 +1,16 @@
-"""Encryption at rest for held posts: Fernet (AES-128-CBC + HMAC) keyed from PRACTICEBOT_SECRET_KEY."""
+"""Encryption at rest for held posts: Fernet (AES-128-CBC + HMAC) keyed from PRACTICEBOT_SECRET_KEY.
+
+The setting may hold several keys, newest first (separated by commas or spaces): the newest
+encrypts, every one decrypts, so a key can be replaced without losing what the old one locked
+(`python -m bot keys rotate` then re-encrypts everything with the newest).
+"""
 
 from __future__ import annotations
 
 import base64
+import re
 
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
@@ -14,27 +20,47 @@ MIN_SECRET_LENGTH = 16
 
 
 class DecryptionFailed(PracticeBotError):
-    """The stored text was encrypted with another key, or was tampered with."""
+    """The stored text was encrypted with a key not given any more, or was tampered with."""
+
+
+def _fernet(secret: str, position: int, count: int) -> Fernet:
+    if len(secret) < MIN_SECRET_LENGTH:
+        which = f"key {position} of {count}: " if count > 1 else ""
+        raise ConfigError(
+            f"PRACTICEBOT_SECRET_KEY: {which}expected at least {MIN_SECRET_LENGTH} characters "
+            "(e.g. the output of `python -c 'import secrets; print(secrets.token_urlsafe(32))'`)"
+        )
+    # HKDF lets admins use any long random string, not only a Fernet-formatted key
+    raw = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"practicebot-held-posts")
+    return Fernet(base64.urlsafe_b64encode(raw.derive(secret.encode())))
 
 
 class Crypto:
     def __init__(self, secret: str) -> None:
-        if len(secret) < MIN_SECRET_LENGTH:
-            raise ConfigError(
-                f"PRACTICEBOT_SECRET_KEY: expected at least {MIN_SECRET_LENGTH} characters "
-                "(e.g. the output of `python -c 'import secrets; print(secrets.token_urlsafe(32))'`)"
-            )
-        # HKDF lets admins use any long random string, not only a Fernet-formatted key
-        raw = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"practicebot-held-posts")
-        self._fernet = Fernet(base64.urlsafe_b64encode(raw.derive(secret.encode())))
+        keys = [k for k in re.split(r"[\s,]+", secret.strip()) if k] or [""]
+        self.key_count = len(keys)
+        self._fernet = MultiFernet(
+            [_fernet(key, n, len(keys)) for n, key in enumerate(keys, start=1)]
+        )
 
     def encrypt(self, text: str) -> bytes:
-        return self._fernet.encrypt(text.encode())
+        # a lone surrogate is kept as it came, never a reason to lose what was held
+        return self._fernet.encrypt(text.encode("utf-8", "surrogatepass"))
 
     def decrypt(self, token: bytes) -> str:
         try:
-            return self._fernet.decrypt(token).decode()
+            return self._fernet.decrypt(token).decode("utf-8", "surrogatepass")
         except InvalidToken as exc:
             raise DecryptionFailed(
-                "cannot decrypt: wrong PRACTICEBOT_SECRET_KEY or damaged data"
+                "cannot decrypt: none of the keys in PRACTICEBOT_SECRET_KEY opens it, or the "
+                "data is damaged"
+            ) from exc
+
+    def rotate(self, token: bytes) -> bytes:
+        """The same text, encrypted with the newest key."""
+        try:
+            return self._fernet.rotate(token)
+        except InvalidToken as exc:
+            raise DecryptionFailed(
+                "cannot re-encrypt: none of the keys in PRACTICEBOT_SECRET_KEY opens it"
             ) from exc

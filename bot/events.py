@@ -53,7 +53,9 @@ class Event:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class MessagePosted(Event):
+class Message(Event):
+    """What a post and an edit of one both carry; screening reads either."""
+
     message_id: str
     text: str
     thread_id: str | None = None
@@ -67,8 +69,13 @@ class MessagePosted(Event):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class MessageEdited(MessagePosted):
-    pass
+class MessagePosted(Message):
+    """A new message: screened, then routed to commands, answers and questions."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MessageEdited(Message):
+    """An edit of a message already posted: screened again, never answered."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -80,7 +87,8 @@ class ButtonPressed(Event):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class MemberJoined(Event):
-    pass
+    """Someone joined a group: no feature answers it, but the pipeline records the member, so
+    `enrol --members PLATFORM` can enrol them before they ever post."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

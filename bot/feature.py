@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from bot import plugins
 from bot.config import Settings
 from bot.context import Context, Job
 from bot.router import Router
 
 log = logging.getLogger(__name__)
-
-FEATURES = ("handlers.admin", "handlers.moderation", "handlers.questions", "handlers.learning")
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,13 +54,18 @@ class Feature(Protocol):
     async def stop(self, ctx: Context) -> None: ...
 
 
-def load_features(settings: Settings, names: tuple[str, ...] = FEATURES) -> list[Feature]:
-    features: list[Feature] = []
-    for name in names:
-        module_name = f"{name}.feature"
-        if importlib.util.find_spec(name) is None or importlib.util.find_spec(module_name) is None:
-            log.warning("feature not installed", extra={"feature": name})
-            continue
-        module = importlib.import_module(module_name)
-        features.append(module.create(settings))
-    return features
+def load_features(settings: Settings, names: Sequence[str] | None = None) -> list[Feature]:
+    """The installed features (entry points in `practicebot.features`), or those `names` asks
+    for, each named by its entry point ("moderation") or its package ("handlers.moderation")."""
+    available = {ep.name: ep for ep in plugins.found(plugins.FEATURES)}
+    by_package = {ep.module.removesuffix(".feature"): ep for ep in available.values()}
+    chosen = list(available.values())
+    if names is not None:
+        chosen = []
+        for name in names:
+            ep = available.get(name) or by_package.get(name)
+            if ep is None:
+                log.warning("feature not installed", extra={"feature": name})
+                continue
+            chosen.append(ep)
+    return [ep.load()(settings) for ep in chosen]

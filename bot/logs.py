@@ -30,6 +30,8 @@ class JsonFormatter(logging.Formatter):
 def configure_logging(level: str = "INFO", stream: TextIO | None = None) -> None:
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(JsonFormatter())
+    # libraries that set their own logger to DEBUG (bm25s does) still stop at the chosen level
+    handler.setLevel(level.upper())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -71,6 +73,12 @@ class Members:
                     created_at=self._clock.now(),
                 )
             )
+
+    async def drop_waiting_before(self, cutoff: datetime) -> int:
+        """Notices nobody opened a chat to receive, from before `cutoff`; returns how many."""
+        async with self._store.session() as s:
+            gone = await s.execute(delete(PendingNotice).where(PendingNotice.created_at < cutoff))
+        return int(getattr(gone, "rowcount", 0) or 0)
 
     async def take_waiting(self, user: User) -> list[PrivateNotice]:
         async with self._store.session() as s:

@@ -15,12 +15,12 @@ from datetime import timedelta
 from functools import partial
 from typing import TypeVar
 
-from sqlalchemy import update
+from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from bot.context import Context
 from bot.errors import StorageUnavailable
-from bot.events import ButtonPressed, ChatKind, ChatMigrated, Event, MessagePosted
+from bot.events import ButtonPressed, ChatKind, ChatMigrated, Event, Message
 from bot.replies import reply
 from bot.router import Router
 from bot.store.models import ProcessedEvent
@@ -103,6 +103,17 @@ async def _claim(event: Event, ctx: Context) -> bool:
         return bool(getattr(taken, "rowcount", 0))
 
 
+async def purge_processed_events(ctx: Context) -> int:
+    """Forget event ids older than `bot.processed_events_days`: no platform re-sends them."""
+    cutoff = ctx.clock.now() - timedelta(days=ctx.settings.bot.processed_events_days)
+    async with ctx.store.session() as s:
+        gone = await s.execute(delete(ProcessedEvent).where(ProcessedEvent.claimed_at < cutoff))
+    count = int(getattr(gone, "rowcount", 0) or 0)
+    if count:
+        log.info("processed event ids purged", extra={"count": count})
+    return count
+
+
 async def _finish(event: Event, ctx: Context) -> None:
     async with ctx.store.session() as s:
         await s.execute(
@@ -141,7 +152,7 @@ async def guard(event: Event, ctx: Context, call_next: Next) -> None:
                 "chat": event.chat.key,
             },
         )
-        if isinstance(event, MessagePosted | ButtonPressed):
+        if isinstance(event, Message | ButtonPressed):
             try:
                 await reply(
                     ctx,
@@ -155,15 +166,26 @@ async def guard(event: Event, ctx: Context, call_next: Next) -> None:
 
 
 def clean_text(text: str) -> str:
-    """Drop control characters (keeping newlines and tabs) so nothing downstream chokes on them."""
-    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+    """Drop control characters (keeping newlines and tabs) and put U+FFFD for a lone surrogate
+    (JSON can carry "\\ud800"; undecodable console bytes arrive as one), so nothing downstream
+    chokes on the text and the rest of it is kept."""
+    if text.isascii() and text.isprintable():
+        return text
+    return "".join(map(_clean_char, text))
+
+
+def _clean_char(ch: str) -> str:
+    kind = unicodedata.category(ch)
+    if kind == "Cs":
+        return "\ufffd"
+    return "" if kind == "Cc" and ch not in "\n\t" else ch
 
 
 async def sanitise(event: Event, ctx: Context, call_next: Next) -> None:
-    if isinstance(event, MessagePosted):
-        cleaned = clean_text(event.text)
-        if cleaned != event.text:
-            event = replace(event, text=cleaned)
+    if isinstance(event, Message):
+        text, names = clean_text(event.text), tuple(map(clean_text, event.file_names))
+        if text != event.text or names != event.file_names:
+            event = replace(event, text=text, file_names=names)
     await call_next(event)
 
 
@@ -180,7 +202,7 @@ async def remember_member(event: Event, ctx: Context, call_next: Next) -> None:
 async def moderate(event: Event, ctx: Context, call_next: Next) -> None:
     """Every post in a group (new or edited) is screened before anything else sees it."""
     if (
-        isinstance(event, MessagePosted)
+        isinstance(event, Message)
         and event.chat.kind is ChatKind.GROUP
         and not event.user.is_bot
         and not await ctx.moderation.screen(event, ctx)

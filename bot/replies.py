@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from bot.actions import Attachment, Button, PrivateNotice, PrivateVia, Result, Send
 from bot.context import Context
-from bot.events import ButtonPressed, ChatKind, MessagePosted
+from bot.events import ButtonPressed, ChatKind, Message
 
 
 async def reply(
     ctx: Context,
-    event: MessagePosted | ButtonPressed,
+    event: Message | ButtonPressed,
     text: str,
     *,
     buttons: tuple[Button, ...] = (),
@@ -32,11 +32,7 @@ async def reply(
             )
         )
     thread = event.thread_id
-    if (
-        thread is None
-        and isinstance(event, MessagePosted)
-        and ctx.capabilities(chat.platform).threads
-    ):
+    if thread is None and isinstance(event, Message) and ctx.capabilities(chat.platform).threads:
         thread = event.message_id
     return await ctx.act(
         Send(
@@ -44,14 +40,7 @@ async def reply(
             text=text,
             buttons=buttons,
             thread_id=thread,
-            reply_to=event.message_id if isinstance(event, MessagePosted) else None,
+            reply_to=event.message_id if isinstance(event, Message) else None,
             attachment=attachment,
         )
-    )
-
-
-async def tell(ctx: Context, event: MessagePosted | ButtonPressed, text: str) -> Result:
-    """A private note to the member (DM, or ephemeral where the platform has it)."""
-    return await ctx.act(
-        PrivateNotice(user=event.user, text=text, context=event.chat, prefer=PrivateVia.DM)
     )

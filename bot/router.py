@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.adapter import MenuEntry
 from bot.config import ChatRole
 from bot.context import Context
 from bot.events import ButtonPressed, ChatKind, Event, MessageEdited, MessagePosted
@@ -27,6 +28,10 @@ TextMatcher = Callable[[MessagePosted, Context], Awaitable[bool]]
 
 # "/cmd@OtherBot" is for another bot: adapters strip our own name, so it stays plain text here
 _COMMAND = re.compile(r"^/([A-Za-z][\w-]*)(?:\s+(.*))?$", re.DOTALL)
+_BARE_HELP = re.compile(
+    r"^(?:help|help me|commands|menu|what can you do|how do i use (?:you|this|the bot))[\s?!.]*$",
+    re.IGNORECASE,
+)
 _WHERE_ROLES = {
     "group": ChatRole.PRACTICE_GROUP,
     "moderators": ChatRole.MODERATORS,
@@ -98,6 +103,14 @@ class Router:
         self._check_open()
         self._questions.append(handler)
 
+    def menu(self) -> tuple[MenuEntry, ...]:
+        """The commands everyone may use, for a platform's menu (admins' ones stay out of it)."""
+        return tuple(
+            MenuEntry(route.name, route.help, route.where)
+            for route in self.commands.values()
+            if not route.admin
+        )
+
     def freeze(self) -> None:
         self._frozen = True
 
@@ -131,6 +144,9 @@ class Router:
             if await matcher(event, ctx):
                 await handler(event, ctx)
                 return
+        if direct and _BARE_HELP.match(text) and "help" in self.commands:
+            await self._command("help", event, ctx)  # "help" without its slash, in a DM
+            return
         if not text and not event.file_names:
             if direct:
                 await reply(ctx, event, "Your message was empty. Ask me a question, or send /help.")

@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 
 from adapters.console.adapter import ROOMS, ConsoleAdapter, dm_chat, member, room_chat
 from bot.clock import ScenarioClock
-from bot.events import ButtonPressed, Event, MessageEdited, MessagePosted
+from bot.events import ButtonPressed, Event, Message, MessageEdited, MessagePosted
 
 _POST = re.compile(
     r"^(?P<who>[A-Za-z][\w.-]*)(?:@(?P<room>[A-Za-z][\w-]*))?(?P<op>>>|~>|>)(?: (?P<text>.*)|$)$",
@@ -105,7 +105,7 @@ class ConsoleSession:
             previous = self._last_post.get((chat.id, who))
             if previous is None:
                 raise ScriptError(f"{who} has no post in {chat.id} to edit")
-            event: MessagePosted = MessageEdited(
+            event: Message = MessageEdited(
                 event_id=self._new_id(),
                 chat=chat,
                 user=user,

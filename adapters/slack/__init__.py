@@ -5,13 +5,21 @@ from __future__ import annotations
 from adapters.slack.adapter import SlackAdapter
 from bot.config import Settings
 from bot.errors import ConfigError
+from bot.plugins import AdapterPlugin, asked_for_by
 from bot.store import Store
 
-__all__ = ["SlackAdapter", "create"]
+__all__ = ["SlackAdapter", "create", "plugin"]
 
 
-def create(settings: Settings, store: Store, *, port: int = 3000) -> SlackAdapter:
-    """The adapter for `python -m bot run`. The store is not needed: the core de-duplicates."""
+def configured(settings: Settings) -> bool:
+    return asked_for_by(
+        settings,
+        "SLACK_BOT_TOKEN",
+        ("SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_ADMIN_USER_TOKEN"),
+    )
+
+
+def check(settings: Settings) -> None:
     s = settings.secrets
     if s.SLACK_BOT_TOKEN is None:
         raise ConfigError("SLACK_BOT_TOKEN: not set; the app's Bot User OAuth Token (xoxb-...)")
@@ -20,6 +28,13 @@ def create(settings: Settings, store: Store, *, port: int = 3000) -> SlackAdapte
             "SLACK_APP_TOKEN (Socket Mode, xapp-...) or SLACK_SIGNING_SECRET (HTTP Events API "
             "on --port at /slack/events): set one"
         )
+
+
+def create(settings: Settings, store: Store, *, port: int = 3000) -> SlackAdapter:
+    """The adapter for `python -m bot run`. The store is not needed: the core de-duplicates."""
+    check(settings)
+    s = settings.secrets
+    assert s.SLACK_BOT_TOKEN is not None
 
     def value(secret: object) -> str | None:
         return secret.get_secret_value() if secret is not None else None  # type: ignore[attr-defined]
@@ -32,3 +47,6 @@ def create(settings: Settings, store: Store, *, port: int = 3000) -> SlackAdapte
         api_url=s.SLACK_API_URL,
         port=port,
     )
+
+
+plugin = AdapterPlugin("slack", configured, check, create)

@@ -74,13 +74,13 @@ def message_event(
 
 
 def _posted(
-    kind: type[MessagePosted],
+    kind: type[MessagePosted] | type[MessageEdited],
     message: Payload,
     chat: Chat,
     bot_user_id: str,
     user_name: str,
     event_id: str,
-) -> MessagePosted | None:
+) -> MessagePosted | MessageEdited | None:
     user_id = message.get("user")
     if not user_id or user_id == bot_user_id:
         return None

@@ -12,15 +12,38 @@ os.environ.setdefault("PTB_TIMEDELTA", "1")
 from adapters.telegram.adapter import DEFAULT_API_URL, TelegramAdapter, Webhook
 from bot.config import Settings
 from bot.errors import ConfigError
+from bot.plugins import AdapterPlugin, asked_for_by
 from bot.store import Store
 
-__all__ = ["TelegramAdapter", "create"]
+__all__ = ["TelegramAdapter", "create", "plugin"]
 
 _SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # what Telegram accepts as secret_token
 
 
+def configured(settings: Settings) -> bool:
+    return asked_for_by(
+        settings, "TELEGRAM_BOT_TOKEN", ("TELEGRAM_WEBHOOK_URL", "TELEGRAM_WEBHOOK_SECRET")
+    )
+
+
+def check(settings: Settings) -> None:
+    _webhook(settings, port=0)
+
+
 def create(settings: Settings, store: Store, *, port: int = 3000) -> TelegramAdapter:
     """The adapter for `python -m bot run`. The store is not needed: Telegram keeps the offset."""
+    webhook = _webhook(settings, port)
+    secrets = settings.secrets
+    assert secrets.TELEGRAM_BOT_TOKEN is not None
+    return TelegramAdapter(
+        secrets.TELEGRAM_BOT_TOKEN.get_secret_value(),
+        api_url=secrets.TELEGRAM_API_URL or DEFAULT_API_URL,
+        webhook=webhook,
+    )
+
+
+def _webhook(settings: Settings, port: int) -> Webhook | None:
+    """The webhook the settings ask for (None: long polling); ConfigError when they are wrong."""
     secrets = settings.secrets
     if secrets.TELEGRAM_BOT_TOKEN is None:
         raise ConfigError("TELEGRAM_BOT_TOKEN: not set; get one from @BotFather")
@@ -40,8 +63,7 @@ def create(settings: Settings, store: Store, *, port: int = 3000) -> TelegramAda
                 "TELEGRAM_WEBHOOK_SECRET: 1-256 characters of A-Z, a-z, 0-9, _ and - only"
             )
         webhook = Webhook(url=url, secret=secret.get_secret_value(), port=port)
-    return TelegramAdapter(
-        secrets.TELEGRAM_BOT_TOKEN.get_secret_value(),
-        api_url=secrets.TELEGRAM_API_URL or DEFAULT_API_URL,
-        webhook=webhook,
-    )
+    return webhook
+
+
+plugin = AdapterPlugin("telegram", configured, check, create)

@@ -9,7 +9,7 @@ from typing import Any
 
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ExtBot
 
-from adapters.telegram.commands import DEFAULT_MENU, MenuEntry, publish
+from adapters.telegram.commands import DEFAULT_MENU, publish
 from adapters.telegram.dispatch import Dispatcher
 from adapters.telegram.errors import translated
 from adapters.telegram.inbound import PLATFORM, BotIdentity
@@ -17,7 +17,7 @@ from adapters.telegram.outbound import Outbound
 from adapters.telegram.polling import Poller
 from adapters.telegram.webhook import WebhookServer
 from bot.actions import Action, Result
-from bot.adapter import Capabilities, EventSink
+from bot.adapter import Capabilities, EventSink, MenuEntry
 
 log = logging.getLogger(__name__)
 

@@ -3,21 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from telegram import Bot, BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
 
 from adapters.telegram.errors import translated
+from bot.adapter import MenuEntry
 
-
-@dataclass(frozen=True, slots=True)
-class MenuEntry:
-    name: str
-    description: str
-    where: str = "any"  # as the router says: any, direct, group, moderators, experts
-
-
-# Until the core hands over its routes (see set_commands), the commands every install has.
+# Until the app hands over the features' commands (set_commands), the ones every install has.
 DEFAULT_MENU: tuple[MenuEntry, ...] = (
     MenuEntry("ask", "Ask a practice question"),
     MenuEntry("learn", "Start or manage your learning programme"),

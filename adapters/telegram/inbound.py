@@ -108,7 +108,7 @@ def events_from(update: Update, me: BotIdentity) -> list[Event]:
 
 def _posted(
     event_id: str, message: Message, me: BotIdentity, *, edited: bool
-) -> MessagePosted | None:
+) -> MessagePosted | MessageEdited | None:
     chat = chat_of(message.chat)
     author = author_of(message)
     if chat is None or author is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -10,8 +11,8 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy import event, text
+from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -24,6 +25,7 @@ from bot.errors import ConfigError, StorageUnavailable
 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"
+PING_SECONDS = 5
 
 
 def alembic_config() -> Config:
@@ -40,24 +42,28 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def check_database_url(url: str) -> URL:
+    """The URL parsed, or ConfigError naming what is wrong with it."""
+    try:
+        parsed = make_url(url)
+    except Exception as exc:
+        raise ConfigError(
+            f"DATABASE_URL: cannot parse {url!r}; expected e.g. "
+            "sqlite+aiosqlite:///var/practicebot.db or postgresql+asyncpg://user@host/db"
+        ) from exc
+    if parsed.drivername not in {"sqlite+aiosqlite", "postgresql+asyncpg"}:
+        raise ConfigError(
+            f"DATABASE_URL: driver {parsed.drivername!r} is not supported; "
+            "expected sqlite+aiosqlite or postgresql+asyncpg"
+        )
+    return parsed
+
+
 class Store:
     def __init__(self, url: str) -> None:
-        try:
-            parsed = make_url(url)
-        except Exception as exc:
-            raise ConfigError(
-                f"DATABASE_URL: cannot parse {url!r}; expected e.g. "
-                "sqlite+aiosqlite:///var/practicebot.db or postgresql+asyncpg://user@host/db"
-            ) from exc
-        if parsed.drivername not in {"sqlite+aiosqlite", "postgresql+asyncpg"}:
-            raise ConfigError(
-                f"DATABASE_URL: driver {parsed.drivername!r} is not supported; "
-                "expected sqlite+aiosqlite or postgresql+asyncpg"
-            )
+        parsed = check_database_url(url)
         self.url = parsed
         self.is_postgres = parsed.drivername.startswith("postgresql")
-        if not self.is_postgres and parsed.database not in (None, "", ":memory:"):
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         kwargs: dict[str, Any] = {}
         if self.is_postgres:
             kwargs.update(pool_size=10, max_overflow=10, pool_pre_ping=True)
@@ -66,8 +72,17 @@ class Store:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
 
+    @property
+    def sqlite_file(self) -> Path | None:
+        if self.is_postgres or self.url.database in (None, "", ":memory:"):
+            return None
+        return Path(str(self.url.database))
+
     async def start(self) -> None:
-        """Connect and apply every migration; a database that does not answer is a clear error."""
+        """Connect and apply every migration; a database that does not answer is a clear error.
+        A SQLite file is made here, with its folder, the first time."""
+        if self.sqlite_file is not None:
+            self.sqlite_file.parent.mkdir(parents=True, exist_ok=True)
         try:
             async with self.engine.begin() as conn:
                 await conn.run_sync(self._upgrade)
@@ -76,6 +91,23 @@ class Store:
                 f"DATABASE_URL: cannot reach the database at "
                 f"{self.url.render_as_string(hide_password=True)}: {_first_line(exc)}"
             ) from exc
+
+    async def ping(self) -> None:
+        """Raise StorageUnavailable unless the database answers; makes nothing (a SQLite file
+        that does not exist yet is not a database that answers)."""
+        where = self.url.render_as_string(hide_password=True)
+        if self.sqlite_file is not None and not self.sqlite_file.is_file():
+            raise StorageUnavailable(
+                f"DATABASE_URL: the database file {self.sqlite_file} does not exist; start the "
+                "bot or run `python -m bot db upgrade` to create it"
+            )
+        try:
+            async with self.engine.connect() as conn:
+                await asyncio.wait_for(conn.execute(text("SELECT 1")), PING_SECONDS)
+        except Exception as exc:
+            raise StorageUnavailable(
+                f"DATABASE_URL: the database at {where} does not answer: {_first_line(exc)}"
+            ) from None
 
     @staticmethod
     def _upgrade(connection: Connection) -> None:

@@ -16,7 +16,7 @@ class ProcessedEvent(Base):
     __tablename__ = "processed_events"
 
     key: Mapped[str] = mapped_column(String(255), primary_key=True)
-    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     done: Mapped[bool] = mapped_column(Boolean, default=False)
 
 

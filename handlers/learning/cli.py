@@ -17,8 +17,10 @@ from sqlalchemy import select
 
 from bot.config import Settings, load_settings
 from bot.events import User
+from bot.plugins import CliCommand
 from bot.store import Store
 from bot.store.models import MemberRecord
+from bot.wording import counted
 from handlers.learning.badges import BadgeInvalid, verify
 from handlers.learning.catalogue import Catalogue
 from handlers.learning.enrolments import defaults, replan, start_enrolment
@@ -43,10 +45,10 @@ def run_check(args: argparse.Namespace) -> int:
     except ProgrammeError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
-        print(f"{len(exc.problems)} problem(s) in {args.dir}", file=sys.stderr)
+        print(f"{counted(len(exc.problems), 'problem')} in {args.dir}", file=sys.stderr)
         return 2
     for programme in programmes.values():
-        print(f"ok  {programme.id}: {programme.title} ({len(programme.tasks)} tasks)")
+        print(f"ok  {programme.id}: {programme.title} ({counted(len(programme.tasks), 'task')})")
     return 0
 
 
@@ -206,3 +208,9 @@ def run_enrol(args: argparse.Namespace) -> int:
         return 2
     print(f"enrolled {enrolled}; {skipped} already in the programme")
     return 0
+
+
+check_command = CliCommand(configure_check, run_check, group_help="learning programme tools")
+verify_command = CliCommand(configure_verify, run_verify, group_help="Open Badges credentials")
+report_command = CliCommand(configure_report, run_report)
+enrol_command = CliCommand(configure_enrol, run_enrol)

@@ -10,6 +10,7 @@ from bot.context import Context
 from bot.events import MessagePosted
 from bot.replies import reply
 from bot.router import command_args
+from bot.wording import counted
 from handlers.learning.enrolments import (
     apply_choice,
     cancel_planned,
@@ -37,7 +38,7 @@ class Commands:
             status = mine.get(programme.id)
             note = f" (you: {status})" if status and status != Status.STOPPED else ""
             lines.append(
-                f"• {programme.title}: {len(programme.tasks)} tasks, "
+                f"• {programme.title}: {counted(len(programme.tasks), 'task')}, "
                 f"{programme.cpd_minutes} min CPD{note}. {programme.description}"
             )
             buttons.append(Button(f"Join: {programme.title}"[:75], f"{PREFIX}enrol:{programme.id}"))
@@ -212,7 +213,9 @@ class Commands:
         )
         for i, attachment in enumerate(files):
             text = (
-                f"Your CPD record: {len(entries)} activities, {minutes} minutes." if i == 0 else ""
+                f"Your CPD record: {counted(len(entries), 'activity')}, {counted(minutes, 'minute')}."
+                if i == 0
+                else ""
             )
             await ctx.act(
                 PrivateNotice(user=event.user, text=text, context=event.chat, attachment=attachment)

@@ -245,29 +245,10 @@ class DeliveryEngine:
             text=task_text(row.content, review=row.kind == "review"),
             buttons=task_buttons(row.id, row.content),
         )
-        result: Result | None = None
-        if row.in_doubt:
-            adapter = ctx.outbox.adapter(learner.user.platform)
-            if isinstance(adapter, SentLookup):
-                result = await adapter.find_sent(action, action.buttons[0].data)
-                if result is not None:
-                    run.report.found_already_sent += 1
+        result = await self._found_sent(run, row, learner, action)
         if result is None:
-            try:
-                result = await self._send(run, action, row.send_by)
-            except (LeaseLost, RetryAfter):
-                raise
-            except PlatformError as exc:
-                # the platform said no: nothing was sent, try again later
-                log.warning(
-                    "platform refused a task", extra={"delivery": row.id, "error": str(exc)}
-                )
-                await self._release(ctx, row, failed=True)
-                return
-            except Exception:
-                # a timeout or a dropped connection: the message may have gone out
-                log.exception("send outcome unknown; left in doubt", extra={"delivery": row.id})
-                await self._hold_in_doubt(ctx, row)
+            result = await self._send_or_park(run, row, action)
+            if result is None:
                 return
         # from here on the row is sent: nothing may fail it back to `pending`
         now = ctx.clock.now()
@@ -280,6 +261,37 @@ class DeliveryEngine:
             remind = None
         run.done.append(_Done(row, result, now, remind))
         run.report.sent += 1
+
+    async def _found_sent(
+        self, run: _Run, row: Claimed, learner: Learner, action: PrivateNotice
+    ) -> Result | None:
+        """A row left in doubt by a crash: the message itself, if the platform shows it went."""
+        if not row.in_doubt:
+            return None
+        adapter = run.ctx.outbox.adapter(learner.user.platform)
+        if not isinstance(adapter, SentLookup):
+            return None
+        result = await adapter.find_sent(action, action.buttons[0].data)
+        if result is not None:
+            run.report.found_already_sent += 1
+        return result
+
+    async def _send_or_park(self, run: _Run, row: Claimed, action: Action) -> Result | None:
+        """The send's result; None when it failed and the row was parked (released to try
+        again, or held in doubt when it may have gone out)."""
+        try:
+            return await self._send(run, action, row.send_by)
+        except (LeaseLost, RetryAfter):
+            raise
+        except PlatformError as exc:
+            # the platform said no: nothing was sent, try again later
+            log.warning("platform refused a task", extra={"delivery": row.id, "error": str(exc)})
+            await self._release(run.ctx, row, failed=True)
+        except Exception:
+            # a timeout or a dropped connection: the message may have gone out
+            log.exception("send outcome unknown; left in doubt", extra={"delivery": row.id})
+            await self._hold_in_doubt(run.ctx, row)
+        return None
 
     async def _send(self, run: _Run, action: Action, send_by: float | None = None) -> Result:
         while True:

@@ -6,6 +6,7 @@ from bot.config import Settings
 from bot.context import Context
 from bot.errors import ConfigError
 from bot.feature import AppBuilder
+from handlers.learning.badges import load_signing_key
 from handlers.learning.catalogue import Catalogue
 from handlers.learning.commands import Commands
 from handlers.learning.dialogue import Dialogue
@@ -49,12 +50,21 @@ class LearningFeature:
         app.jobs.every(max(60.0, learning.tick_seconds), "learning.remind", self.remind_job)
         app.stats.append(self.stats)
 
-    async def start(self, ctx: Context) -> None:
-        """Load (or reload) the programmes; a broken file stops the start with its line."""
+    def check(self) -> None:
+        """What `check-config` and `run` refuse before anything starts."""
+        self._catalogue()
+        if self.settings.learning.badge_key_file is not None:
+            load_signing_key(self.settings.learning)
+
+    def _catalogue(self) -> Catalogue:
         try:
-            catalogue = Catalogue.from_folder(self.settings.learning.programmes_dir)
+            return Catalogue.from_folder(self.settings.learning.programmes_dir)
         except ProgrammeError as exc:
             raise ConfigError(f"learning.programmes_dir: {exc}") from None
+
+    async def start(self, ctx: Context) -> None:
+        """Load (or reload) the programmes; a broken file stops the start with its line."""
+        catalogue = self._catalogue()
         self.state.catalogue_ = catalogue
         self.state.engine_ = DeliveryEngine(catalogue, self.settings.learning)
         ctx.services.put(self.state.engine_)

@@ -160,27 +160,31 @@ def parse_programme(text: str, file: Path) -> Programme:
     try:
         return Programme.model_validate(data)
     except ValidationError as exc:
-        problems = []
-        errors = exc.errors()
-        locs = [tuple(err["loc"]) for err in errors]
-        for err in errors:
-            loc: Path_ = tuple(err["loc"])
-            if any(other != loc and other[: len(loc)] == loc for other in locs):
-                continue  # a list "too short" because its items failed: the items say why
-            named = re.search(r"`(\w+)`", err["msg"])
-            if named and (*loc, named.group(1)) in lines:
-                loc = (*loc, named.group(1))
-            # model-level rules report the object's own location; the line of its nearest known part
-            probe = loc
-            while probe and probe not in lines:
-                probe = probe[:-1]
-            message = err["msg"].removeprefix("Value error, ")
-            if err["type"] == "extra_forbidden":
-                message = "unknown field (check the spelling)"
-            if err["type"] == "missing":
-                message = "is required"
-            problems.append(Problem(file, lines.get(probe, 1), _field_name(loc), message))
-        raise ProgrammeError(problems) from None
+        raise ProgrammeError(_problems(exc, file, lines)) from None
+
+
+_MESSAGES = {"extra_forbidden": "unknown field (check the spelling)", "missing": "is required"}
+
+
+def _problems(exc: ValidationError, file: Path, lines: dict[Path_, int]) -> list[Problem]:
+    """Each validation error at the line of the field it is about."""
+    problems = []
+    errors = exc.errors()
+    locs = [tuple(err["loc"]) for err in errors]
+    for err in errors:
+        loc: Path_ = tuple(err["loc"])
+        if any(other != loc and other[: len(loc)] == loc for other in locs):
+            continue  # a list "too short" because its items failed: the items say why
+        named = re.search(r"`(\w+)`", err["msg"])
+        if named and (*loc, named.group(1)) in lines:
+            loc = (*loc, named.group(1))
+        # model-level rules report the object's own location; the line of its nearest known part
+        probe = loc
+        while probe and probe not in lines:
+            probe = probe[:-1]
+        message = _MESSAGES.get(err["type"], err["msg"].removeprefix("Value error, "))
+        problems.append(Problem(file, lines.get(probe, 1), _field_name(loc), message))
+    return problems
 
 
 def load_programme(file: Path) -> Programme:

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.events import User
+from bot.wording import counted
 from handlers.learning.catalogue import Catalogue
 from handlers.learning.models import Delivery, Enrolment, State, Status
 
@@ -113,9 +114,9 @@ def cpd_markdown(entries: list[CpdEntry], name: str) -> str:
     lines = [
         f"# CPD record: {name}",
         "",
-        f"{len(entries)} activities, {total} minutes.",
+        f"{counted(len(entries), 'activity')}, {counted(total, 'minute')}.",
         "",
-        "| " + " | ".join(c.capitalize() for c in CPD_COLUMNS) + " |",
+        "| " + " | ".join(c[0].upper() + c[1:] for c in CPD_COLUMNS) + " |",
         "|" + "---|" * len(CPD_COLUMNS),
     ]
     lines += ["| " + " | ".join(cell(c) for c in e.cells()) + " |" for e in entries]

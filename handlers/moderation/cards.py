@@ -35,6 +35,18 @@ REMINDER = (
 )
 
 
+CARD_PREVIEW = 600  # characters of a held post on its card
+QUEUE_PREVIEW = 120  # on a /queue line
+
+
+def shorten(text: str, limit: int) -> str:
+    """At most about `limit` characters, cut at a word, saying how much was left out."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(None, 1)[0] if " " in text[:limit] else text[:limit]
+    return f"{cut}… ({len(text) - len(cut):,} more characters)"
+
+
 def when(moment: datetime) -> str:
     return moment.strftime("%d %b %Y %H:%M UTC")
 
@@ -71,7 +83,7 @@ def _body(post: HeldPost, reason_lines: list[str]) -> str:
     lines = [
         f"Held post #{post.id} in {group_name(post)} by {post.author_name} "
         f"at {when(post.posted_at)}. {state}",
-        f"Preview: {post.preview}",
+        f"Preview: {shorten(post.preview, CARD_PREVIEW)}",
         "Found:",
         *reason_lines,
     ]

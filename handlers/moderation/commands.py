@@ -13,7 +13,7 @@ from bot.errors import ConfigError
 from bot.events import Chat, MessagePosted
 from bot.replies import reply
 from bot.router import command_args
-from handlers.moderation.cards import group_name, when
+from handlers.moderation.cards import QUEUE_PREVIEW, group_name, shorten, when
 from handlers.moderation.group_settings import (
     ALLOW_KEY,
     MODE_KEY,
@@ -24,21 +24,28 @@ from handlers.moderation.group_settings import (
 )
 from handlers.moderation.records import HeldPosts
 
+QUEUE_LENGTH = 20  # held posts listed by /queue, oldest first
 ALLOW_WORDS = {"staff": "staff", "domain": "domains"}
 ALLOW_TITLES = {"terms": "terms", "staff": "staff names", "domains": "e-mail domains"}
 
 
 class Commands:
     async def queue(self, event: MessagePosted, ctx: Context) -> None:
-        posts = await HeldPosts(ctx.store).undecided(event.platform)
+        held = HeldPosts(ctx.store)
+        posts = await held.undecided(event.platform, limit=QUEUE_LENGTH)
         if not posts:
             await reply(ctx, event, "No held posts are waiting for a decision.")
             return
-        lines = [f"{len(posts)} held post(s) waiting for a decision:"]
+        total = await held.count_undecided(event.platform)
+        count = "1 held post is" if total == 1 else f"{total} held posts are"
+        lines = [f"{count} waiting for a decision:"]
         lines += [
-            f"#{p.id} {group_name(p)}, {p.author_name}, {when(p.posted_at)}: {p.preview}"
+            f"#{p.id} {group_name(p)}, {p.author_name}, {when(p.posted_at)}: "
+            f"{shorten(p.preview, QUEUE_PREVIEW)}"
             for p in posts
         ]
+        if total > len(posts):
+            lines.append(f"… and {total - len(posts)} more; decide these first.")
         await reply(ctx, event, "\n".join(lines))
 
     async def mode(self, event: MessagePosted, ctx: Context) -> None:

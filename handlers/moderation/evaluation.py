@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bot.plugins import CliCommand
 from handlers.moderation.detector import Detector, DetectorSettings, Finding
 
 
@@ -166,3 +167,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+command = CliCommand(
+    configure, run, group_help="measure the detector or the retriever on a labelled file"
+)

@@ -8,7 +8,7 @@ from bot.actions import Delete, PrivateNotice, PrivateVia, Send, Update
 from bot.config import ChatRole
 from bot.context import Context
 from bot.errors import ActionNotPermitted, ConfigError
-from bot.events import MessageEdited, MessagePosted
+from bot.events import Message, MessageEdited
 from handlers.moderation.cards import (
     author_notice,
     card_buttons,
@@ -47,7 +47,7 @@ class ModerationGate:
         self._held = held
         self._detectors = detectors
 
-    async def screen(self, event: MessagePosted, ctx: Context) -> bool:
+    async def screen(self, event: Message, ctx: Context) -> bool:
         policy = await policy_for(ctx, event.chat)
         if policy.mode == "off":
             return True
@@ -108,9 +108,7 @@ class ModerationGate:
         )
         return open_hold.mode == "audit"
 
-    async def _hold(
-        self, event: MessagePosted, ctx: Context, findings: list[Finding], mode: str
-    ) -> None:
+    async def _hold(self, event: Message, ctx: Context, findings: list[Finding], mode: str) -> None:
         now = ctx.clock.now()
         removed = mode == "enforce" and await self._remove(ctx, event)
         redacted = redact(event.screened_text, findings)
@@ -154,7 +152,7 @@ class ModerationGate:
         await self._send_card(ctx, post)
 
     @staticmethod
-    async def _remove(ctx: Context, event: MessagePosted) -> bool:
+    async def _remove(ctx: Context, event: Message) -> bool:
         if not ctx.capabilities(event.platform).delete_others:
             return False
         try:

@@ -8,6 +8,7 @@ changed or deleted.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,11 +20,13 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
+    func,
     select,
     update,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from bot.crypto import DecryptionFailed
 from bot.store import Base, Store, UTCDateTime
 
 
@@ -156,6 +159,48 @@ class HeldPosts:
                 .limit(limit)
             )
             return list(rows.all())
+
+    async def count_undecided(self, platform: str) -> int:
+        async with self._store.session() as s:
+            return int(
+                await s.scalar(
+                    select(func.count())
+                    .select_from(HeldPost)
+                    .where(HeldPost.platform == platform, HeldPost.decision.is_(None))
+                )
+                or 0
+            )
+
+    async def reencrypt(
+        self, rotate: Callable[[bytes], bytes], batch: int = 500
+    ) -> tuple[int, list[int]]:
+        """Every kept original through `rotate` (the newest key), a batch a transaction; returns
+        how many were re-encrypted and the ids of those it could not open (left as they were)."""
+        done, unreadable, after = 0, [], 0
+        while True:
+            async with self._store.session() as s:
+                rows = (
+                    await s.execute(
+                        select(HeldPost.id, HeldPost.original)
+                        .where(HeldPost.id > after, HeldPost.original.is_not(None))
+                        .order_by(HeldPost.id)
+                        .limit(batch)
+                    )
+                ).all()
+                for post_id, original in rows:
+                    assert original is not None  # selected for it
+                    try:
+                        fresh = rotate(original)
+                    except DecryptionFailed:
+                        unreadable.append(post_id)
+                        continue
+                    await s.execute(
+                        update(HeldPost).where(HeldPost.id == post_id).values(original=fresh)
+                    )
+                    done += 1
+            if len(rows) < batch:
+                return done, unreadable
+            after = rows[-1][0]
 
     async def purge_originals(self, decided_before: datetime, at: datetime) -> int:
         """Drop the encrypted originals of posts decided before the cut-off; returns how many."""

@@ -14,8 +14,9 @@ from handlers.moderation.records import HeldPost, HeldPosts
 
 DECISION_ACTIONS = ("restore", "keep", "remind")
 CANNOT_DECRYPT = (
-    "I cannot decrypt that post: PRACTICEBOT_SECRET_KEY has changed since it was held. "
-    "Nothing was changed."
+    "I cannot decrypt that post: it was held with a key that is no longer in "
+    "PRACTICEBOT_SECRET_KEY. Nothing was changed. An admin can give the old key again after the "
+    "new one (newest first, comma-separated) and run `python -m bot keys rotate`."
 )
 
 

@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.config import QuestionsSection
+from bot.plugins import CliCommand
 from handlers.questions.kb import KnowledgeBase, load_kb
 from handlers.questions.retrieval.answerer import Answerer, floor_signal, signal_names
 from handlers.questions.retrieval.calibration import (
@@ -282,3 +283,8 @@ def run(args: argparse.Namespace) -> int:
                     file=sys.stderr,
                 )
     return 0
+
+
+command = CliCommand(
+    configure, run, group_help="measure the detector or the retriever on a labelled file"
+)

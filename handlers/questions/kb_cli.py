@@ -7,6 +7,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from bot.plugins import CliCommand
+from bot.wording import counted
 from handlers.questions.kb import load_kb
 from handlers.questions.kb.importing import ImportFailed, to_markdown
 
@@ -22,7 +24,8 @@ def run_check(args: argparse.Namespace) -> int:
         print(error, file=sys.stderr)
     faqs = sum(e.kind == "faq" for e in kb.entries)
     print(
-        f"{args.dir}: {faqs} FAQ entries, {len(kb.entries) - faqs} passages, {len(errors)} errors"
+        f"{args.dir}: {counted(faqs, 'FAQ entry', 'FAQ entries')}, "
+        f"{counted(len(kb.entries) - faqs, 'passage')}, {counted(len(errors), 'error')}"
     )
     return 2 if errors else 0
 
@@ -52,5 +55,9 @@ def run_import(args: argparse.Namespace) -> int:
     added = [e for e in kb.entries if e.id.startswith(f"{args.path.stem}#")]
     for error in errors:
         print(error, file=sys.stderr)
-    print(f"imported {args.path} as {target}: {len(added)} passages")
+    print(f"imported {args.path} as {target}: {counted(len(added), 'passage')}")
     return 0 if added else 2
+
+
+import_command = CliCommand(configure_import, run_import, group_help="knowledge base tools")
+check_command = CliCommand(configure_check, run_check, group_help="knowledge base tools")

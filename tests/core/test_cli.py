@@ -115,3 +115,78 @@ def test_every_command_has_help(tmp_path: Path, command: list[str]) -> None:
     result = run_cli(*command, "--help", cwd=tmp_path)
     assert result.returncode == 0
     assert "usage: practicebot" in result.stdout
+
+
+def test_a_platform_setting_without_its_token_is_named_not_a_silent_console(
+    tmp_path: Path,
+) -> None:
+    result = run_cli("run", cwd=tmp_path, env={"SLACK_APP_TOKEN": "xapp-1-abc"})
+    assert result.returncode == 2
+    assert "SLACK_BOT_TOKEN: not set, but SLACK_APP_TOKEN is set" in result.stderr
+    webhook = run_cli("run", cwd=tmp_path, env={"TELEGRAM_WEBHOOK_URL": "https://x.org/hook"})
+    assert "TELEGRAM_BOT_TOKEN: not set, but TELEGRAM_WEBHOOK_URL is set" in webhook.stderr
+
+
+def test_health_on_a_sqlite_file_that_does_not_exist_is_unhealthy_and_makes_nothing(
+    tmp_path: Path,
+) -> None:
+    missing = tmp_path / "no" / "such" / "dir" / "x.db"
+    result = run_cli("health", cwd=tmp_path, env={"DATABASE_URL": f"sqlite+aiosqlite:///{missing}"})
+    assert result.returncode == 3 and "healthy" not in result.stdout
+    assert f"the database file {missing} does not exist" in result.stderr
+    assert not (tmp_path / "no").exists()
+    upgraded = run_cli(
+        "db", "upgrade", cwd=tmp_path, env={"DATABASE_URL": f"sqlite+aiosqlite:///{missing}"}
+    )
+    assert upgraded.returncode == 0 and missing.exists()
+    again = run_cli("health", cwd=tmp_path, env={"DATABASE_URL": f"sqlite+aiosqlite:///{missing}"})
+    assert again.returncode == 0 and again.stdout.strip() == "healthy"
+
+
+@pytest.mark.parametrize("command", ["run", "console", "check-config", "health"])
+def test_each_command_says_what_it_does_atop_its_help(tmp_path: Path, command: str) -> None:
+    result = run_cli(command, "--help", cwd=tmp_path)
+    description = result.stdout.split("\n\n")[1]
+    assert len(description.split()) >= 5, result.stdout
+
+
+@pytest.mark.parametrize(
+    ("env", "toml", "expected"),
+    [
+        ({"DATABASE_URL": "nonsense://x"}, "", "DATABASE_URL: driver 'nonsense' is not supported"),
+        ({}, '[questions]\nkb_dir = "/no/such/kb"\n', "questions.kb_dir: no entries loaded"),
+        ({}, '[learning]\nprogrammes_dir = "/no/such/dir"\n', "learning.programmes_dir"),
+        (
+            {"TELEGRAM_BOT_TOKEN": "1:a", "TELEGRAM_WEBHOOK_URL": "http://x.org/hook"},
+            "",
+            "TELEGRAM_WEBHOOK_URL and TELEGRAM_WEBHOOK_SECRET: set both",
+        ),
+        ({"PRACTICEBOT_SECRET_KEY": "short"}, "", "PRACTICEBOT_SECRET_KEY: expected at least 16"),
+    ],
+)
+def test_check_config_refuses_what_run_refuses(
+    tmp_path: Path, env: dict[str, str], toml: str, expected: str
+) -> None:
+    config = tmp_path / "practicebot.toml"
+    config.write_text(toml)
+    checked = run_cli("check-config", "--config", str(config), cwd=tmp_path, env=env)
+    assert checked.returncode == 2 and expected in checked.stderr, checked.stdout
+    ran = run_cli("run", "--config", str(config), cwd=tmp_path, env=env)
+    assert ran.returncode == 2 and expected in ran.stderr
+
+
+def test_check_config_connect_says_whether_the_database_answers(tmp_path: Path) -> None:
+    down = run_cli(
+        "check-config",
+        "--connect",
+        cwd=tmp_path,
+        env={"DATABASE_URL": "postgresql+asyncpg://postgres@127.0.0.1:1/none"},
+    )
+    assert down.returncode == 3 and "does not answer" in down.stderr
+    fresh = run_cli("check-config", "--connect", cwd=tmp_path)  # the SQLite file is made on start
+    assert (
+        fresh.returncode == 0 and "practicebot.db will be made at the first start" in fresh.stdout
+    )
+    assert run_cli("db", "upgrade", cwd=tmp_path).returncode == 0
+    made = run_cli("check-config", "--connect", cwd=tmp_path)
+    assert made.returncode == 0 and "database sqlite+aiosqlite (answers)" in made.stdout

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy.exc import OperationalError
@@ -80,6 +81,51 @@ async def test_a_redelivered_event_is_processed_once_across_a_restart(store: Sto
     assert second.seen == []
 
 
+async def test_event_ids_are_forgotten_after_the_retention_days_and_recent_ones_kept(
+    store: Store,
+) -> None:
+    from datetime import timedelta
+
+    from sqlalchemy import func, select
+
+    from bot.clock import ManualClock
+    from bot.store.models import ProcessedEvent
+
+    clock = ManualClock(datetime(2026, 3, 2, 10, 0, tzinfo=UTC))
+    old, recent = post("first", chat=dm(ALICE)), post("second", chat=dm(ALICE))
+    echo = EchoFeature()
+    async with make_app(store, RecordingAdapter(), [echo], clock=clock) as app:
+        await app.handle(old)
+        clock.advance(timedelta(days=6))
+        await app.handle(recent)
+        clock.advance(timedelta(days=1, minutes=1))  # `old` is now 7 days and a minute old
+        await app.run_jobs_once()
+        async with store.session() as s:
+            keys = set(await s.scalars(select(ProcessedEvent.key)))
+            assert await s.scalar(select(func.count()).select_from(ProcessedEvent)) == 1
+        assert keys == {recent.dedup_key}
+        await app.handle(recent)  # still recognised as a re-delivery
+    assert echo.seen == ["first", "second"]
+
+
+async def test_a_notice_waiting_longer_than_the_retention_days_is_dropped(store: Store) -> None:
+    from datetime import timedelta
+
+    from bot.clock import ManualClock
+
+    clock = ManualClock(datetime(2026, 3, 2, 10, 0, tzinfo=UTC))
+    async with make_app(store, RecordingAdapter(), [EchoFeature()], clock=clock) as app:
+        members = app.ctx.members
+        await members.keep_for_later(PrivateNotice(user=ALICE, text="an old task"))
+        clock.advance(timedelta(days=29))
+        await members.keep_for_later(PrivateNotice(user=ALICE, text="this week's task"))
+        await members.keep_for_later(PrivateNotice(user=BOB, text="bob's old one"))
+        clock.advance(timedelta(days=1, minutes=1))  # the first is 30 days and a minute old
+        await app.run_jobs_once()
+        assert [n.text for n in await members.take_waiting(ALICE)] == ["this week's task"]
+        assert [n.text for n in await members.take_waiting(BOB)] == ["bob's old one"]
+
+
 async def test_an_event_claimed_by_a_crashed_process_is_processed_on_retry(store: Store) -> None:
     from datetime import timedelta
 
@@ -139,6 +185,7 @@ async def test_edits_are_screened_but_not_answered(store: Store) -> None:
         await app.handle(edited)
     assert gate.screened == ["@bot hello again"]
     assert echo.seen == []
+    assert not isinstance(edited, MessagePosted)  # its own type: nothing takes it for a post
 
 
 async def test_ordinary_group_chatter_gets_no_reply(store: Store) -> None:

@@ -44,3 +44,13 @@ async def test_help_lists_only_what_works_here(store: Store) -> None:
     (text,) = adapter.private(ALICE)
     assert "/help" in text and "/start" in text
     assert "/setup" not in text and "/stats" not in text
+
+
+async def test_help_without_its_slash_in_a_dm_lists_the_commands(store: Store) -> None:
+    adapter = RecordingAdapter()
+    async with make_app(store, adapter, ("handlers.admin", "handlers.questions")) as app:
+        await app.handle(post("/help", user=ALICE, chat=dm(ALICE)))
+        await app.handle(post("help", user=ALICE, chat=dm(ALICE)))
+        await app.handle(post("Help?", user=ALICE, chat=dm(ALICE)))
+    listing, bare, asked = adapter.private(ALICE)
+    assert bare == listing and asked == listing

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from bot.context import Context
 from bot.feature import ScheduledJob
 from bot.store import Store
@@ -34,9 +36,9 @@ async def test_jobs_run_periodically_and_a_failing_job_does_not_stop_them(store:
     assert runs.count("fail") >= 3
 
 
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)  # SQLite: one process
 async def test_only_one_instance_leads_on_postgresql(store: Store) -> None:
-    if not store.is_postgres:
-        return  # SQLite means one process: it always leads
+    assert store.is_postgres
     async with make_app(store, RecordingAdapter(), []) as app:
         first = JobRunner(app.ctx, [])
         second = JobRunner(app.ctx, [])

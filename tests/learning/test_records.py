@@ -49,3 +49,26 @@ async def test_admin_enrols_a_csv_of_user_ids(harness: Harness, tmp_path: Path) 
     h.clock.set(datetime(2026, 3, 27, 10, tzinfo=UTC))
     await h.tick()
     assert len(h.tasks()) == 1 and "You are visible" in h.tasks()[0]
+
+
+def test_a_cpd_record_of_one_activity_reads_as_english() -> None:
+    from handlers.learning.records import CpdEntry, cpd_markdown
+
+    entry = CpdEntry("2026-03-02", "Closed groups", "Quiz 1", 1, "names", "fewer names", "PS4")
+    text = cpd_markdown([entry], "alice")
+    assert "1 activity, 1 minute." in text and "| What I learnt |" in text
+    assert "activities" not in text and "What i learnt" not in text
+
+
+def test_counts_read_as_english() -> None:
+    from bot.wording import counted
+
+    assert [counted(n, "activity") for n in (0, 1, 2)] == [
+        "0 activities",
+        "1 activity",
+        "2 activities",
+    ]
+    assert (
+        counted(1, "error") == "1 error"
+        and counted(3, "FAQ entry", "FAQ entries") == "3 FAQ entries"
+    )

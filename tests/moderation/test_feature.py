@@ -178,7 +178,22 @@ async def test_queue_lists_undecided_posts(bot: Bot) -> None:
     await bot.press(keep_alices)
     await bot.say(post("/queue", user=MOD, chat=MODS))
     listing = bot.cards()[-1].text
-    assert "1 held post(s) waiting" in listing and "bob" in listing and "alice" not in listing
+    assert "1 held post is waiting" in listing and "bob" in listing and "alice" not in listing
+
+
+async def test_a_very_long_held_post_is_shown_as_a_bounded_preview(bot: Bot) -> None:
+    long_post = BREACH + " " + "and then we talked about the garden for a while " * 400
+    assert len(long_post) > 19_000
+    await bot.say(post(long_post))
+    card = bot.cards()[-1].text
+    assert REDACTED in card and len(card) < 1_500
+    assert "more characters)" in card and "Doreen" not in card
+    for n in range(25):
+        await bot.say(post(f"Mrs Holloway's daughter rang again, {n}", user=BOB))
+    await bot.say(post("/queue", user=MOD, chat=MODS))
+    listing = bot.cards()[-1].text
+    assert listing.startswith("26 held posts are waiting for a decision:")
+    assert len(listing) < 4_000 and "… and 6 more; decide these first." in listing
 
 
 async def test_an_edit_that_introduces_a_breach_is_held(bot: Bot) -> None:
@@ -366,6 +381,46 @@ async def test_restore_with_a_changed_key_decides_nothing(bot: Bot) -> None:
     await bot.say(post(BREACH))
     bot.app.ctx.crypto_key = Crypto("another-secret-key-entirely")
     await bot.press(bot.button("Restore"))
-    assert "PRACTICEBOT_SECRET_KEY has changed" in bot.notices_to(MOD)[-1]
+    assert "no longer in PRACTICEBOT_SECRET_KEY" in bot.notices_to(MOD)[-1]
     assert len(await HeldPosts(bot.app.ctx.store).undecided(PLATFORM)) == 1
     assert not [a for a in bot.adapter.actions if isinstance(a, Send) and a.chat == GROUP]
+
+
+@pytest.mark.parametrize("junk", ["\ud800", "\udcff\udcfe"])  # JSON "\ud800"; undecodable bytes
+async def test_a_post_holding_a_lone_surrogate_is_held_and_kept_not_lost(
+    bot: Bot, junk: str
+) -> None:
+    await bot.say(post(f"visited Doreen Pike {junk} at 14 Elm Road today"))
+    [held] = await HeldPosts(bot.app.ctx.store).undecided(PLATFORM)
+    assert "[PERSON]" in bot.cards()[-1].text
+    await bot.press(bot.button("Show original"))
+    shown = bot.notices_to(MOD)[-1]
+    assert "visited Doreen Pike \ufffd" in shown and "at 14 Elm Road today" in shown
+    await bot.press(bot.button("Restore"), chat=MODS)
+    reposts = [a for a in bot.adapter.actions if isinstance(a, Send) and a.chat == GROUP]
+    assert "at 14 Elm Road today" in reposts[-1].text
+    assert held.original is not None
+
+
+def test_text_with_a_lone_surrogate_is_encrypted_and_decrypted_as_it_came() -> None:
+    crypto = Crypto("a-long-enough-secret-key")
+    assert crypto.decrypt(crypto.encrypt("Doreen \ud800 Pike")) == "Doreen \ud800 Pike"
+
+
+async def test_a_post_held_with_a_key_no_longer_given_is_explained_to_the_moderator(
+    bot: Bot,
+) -> None:
+    await bot.say(post(BREACH))
+    bot.app.ctx.crypto_key = Crypto("a-newer-key-without-the-old-one")
+    await bot.press(bot.button("Show original"))
+    await bot.press(bot.button("Restore"))
+    said = [a.text for a in bot.adapter.actions if isinstance(a, PrivateNotice) and a.user == MOD]
+    assert len(said) == 2 and all("no longer in PRACTICEBOT_SECRET_KEY" in t for t in said)
+    assert not any("Doreen" in t for t in said)
+    [held] = await HeldPosts(bot.app.ctx.store).undecided(PLATFORM)  # nothing was decided
+    assert held.decision is None
+    bot.app.ctx.crypto_key = Crypto(
+        "a-newer-key-without-the-old-one, test-secret-key-for-the-suite"
+    )
+    await bot.press(bot.button("Show original"))
+    assert "visited Doreen Pike" in bot.notices_to(MOD)[-1]

@@ -3,20 +3,30 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import delete, update
 from sqlalchemy.exc import DBAPIError
 
+from bot.crypto import Crypto, DecryptionFailed
 from bot.store import Store
 from handlers.moderation.records import AuditEntry, HeldPost, HeldPosts
 
 T0 = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def held(
-    message_id: str = "m1", *, chat_title: str = "Practice group", types: list[str] | None = None
+    message_id: str = "m1",
+    *,
+    chat_title: str = "Practice group",
+    types: list[str] | None = None,
+    original: bytes = b"ciphertext",
 ) -> HeldPost:
     return HeldPost(
         platform="test",
@@ -31,7 +41,7 @@ def held(
         removed=True,
         types=types or ["PERSON"],
         preview="visited [PERSON]",
-        original=b"ciphertext",
+        original=original,
     )
 
 
@@ -112,3 +122,37 @@ async def test_the_audit_log_refuses_changes_and_deletions(store: Store) -> None
             async with store.session() as s:
                 await s.execute(statement)
     assert [(e.action, e.actor) for e in await posts.audit_trail(post.id)] == [("held", "detector")]
+
+
+async def test_keys_rotate_re_encrypts_with_the_newest_key_and_names_what_it_cannot_open(
+    store: Store, tmp_path: Path
+) -> None:
+    old, new, lost = Crypto("the-old-key-0123456789"), "the-new-key-0123456789", Crypto("x" * 20)
+    posts = HeldPosts(store)
+    first = await posts.add(held("m1", original=old.encrypt("Doreen Pike")), actor="d")
+    second = await posts.add(held("m2", original=lost.encrypt("Mrs Holloway")), actor="d")
+    result = await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, "-m", "bot", "keys", "rotate"],
+        env={
+            **os.environ,
+            "DATABASE_URL": store.url.render_as_string(hide_password=False),
+            "PRACTICEBOT_SECRET_KEY": f"{new}, the-old-key-0123456789",
+            "PYTHONPATH": str(ROOT),
+        },
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1, result.stderr
+    assert "re-encrypted 1 held post with the newest of 2 keys" in result.stdout
+    assert "1 held post could not be opened with any key given" in result.stderr
+    assert f"#{second.id}" in result.stderr
+    rotated = await posts.get(first.id)
+    assert rotated is not None and rotated.original is not None
+    assert Crypto(new).decrypt(rotated.original) == "Doreen Pike"  # the old key is not needed now
+    with pytest.raises(DecryptionFailed):
+        old.decrypt(rotated.original)
+    untouched = await posts.get(second.id)
+    assert untouched is not None and lost.decrypt(untouched.original or b"") == "Mrs Holloway"

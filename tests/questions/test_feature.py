@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
+import sys
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -69,6 +69,16 @@ async def test_a_question_gets_an_answer_with_its_source_and_feedback_buttons(st
     assert answer.text.startswith("No. Keep personal social media accounts separate")
     assert "Source: Social media and boundaries (sample guidance)" in answer.text
     assert [b.label for b in answer.buttons] == ["Helpful", "Not helpful", "Ask a person"]
+
+
+async def test_a_question_holding_a_lone_surrogate_is_still_answered(store: Store) -> None:
+    adapter = RecordingAdapter()
+    async with make_app(store, adapter, FEATURES) as app:
+        await app.handle(
+            post("can I accept a friend request \ud800 from someone I support?", chat=dm(ALICE))
+        )
+    (answer,) = [a for a in adapter.actions if isinstance(a, Send)]
+    assert answer.text.startswith("No. Keep personal social media accounts separate")
 
 
 async def test_in_a_group_the_answer_goes_in_the_thread_of_the_mention(store: Store) -> None:
@@ -139,27 +149,31 @@ async def _draft_saved(app, adapter: RecordingAdapter) -> None:  # type: ignore[
 
 
 @asynccontextmanager
-async def _with_a_draft(store: Store, adapter: RecordingAdapter, kb: Path):  # type: ignore[no-untyped-def]
-    """The app on a copy of the starter knowledge base at `kb`, with draft #1 saved."""
-    shutil.copytree(STARTER_KB, kb)
-    async with make_app(store, adapter, FEATURES, questions={"kb_dir": kb}) as app:
+async def _with_a_draft(store: Store, adapter: RecordingAdapter, data: Path):  # type: ignore[no-untyped-def]
+    """The app on the starter knowledge base with its data folder at `data`, draft #1 saved.
+    Whatever happens, the knowledge base in the package is left as it was."""
+    before = {p.name: p.read_bytes() for p in STARTER_KB.iterdir()}
+    async with make_app(store, adapter, FEATURES, bot={"data_dir": data}) as app:
         await _draft_saved(app, adapter)
         yield app
+    assert {p.name: p.read_bytes() for p in STARTER_KB.iterdir()} == before
 
 
-async def test_an_approved_draft_is_written_to_the_kb_and_answers_the_next_asker(
+async def test_an_approved_draft_is_written_to_the_data_folder_and_answers_the_next_asker(
     store: Store, tmp_path: Path
 ) -> None:
-    kb = tmp_path / "kb"
+    approved = tmp_path / "questions" / APPROVED
     adapter = RecordingAdapter()
-    async with _with_a_draft(store, adapter, kb) as app:
+    async with _with_a_draft(store, adapter, tmp_path) as app:
         await app.handle(post("/drafts", user=ADMIN, chat=dm(ADMIN)))
         listing = adapter.private(ADMIN)[-1]
         assert "#1 Q: what is the pension contribution rate" in listing
+        assert f"in {approved}, and reloads it" in listing
         await app.handle(_press(adapter, ADMIN, "Approve #1", dm(ADMIN), "p3"))
         done = adapter.private(ADMIN)[-1]
         assert done.startswith("Approved draft #1: added as FAQ entry ")
-        written = (kb / APPROVED).read_text()
+        assert f" to {approved}; the knowledge base now has " in done
+        written = approved.read_text()
         assert "It is set nationally each April." in written
         assert "Answer from the practice leads (alice), approved by admin on 2026-03-02" in written
         await app.handle(post(PENSION, user=ALICE, chat=dm(ALICE)))
@@ -174,15 +188,14 @@ async def test_an_approved_draft_is_written_to_the_kb_and_answers_the_next_asker
 
 
 async def test_a_discarded_draft_leaves_the_kb_alone(store: Store, tmp_path: Path) -> None:
-    kb = tmp_path / "kb"
     adapter = RecordingAdapter()
-    async with _with_a_draft(store, adapter, kb) as app:
+    async with _with_a_draft(store, adapter, tmp_path) as app:
         await app.handle(post("/drafts", user=ADMIN, chat=dm(ADMIN)))
         await app.handle(_press(adapter, ALICE, "Discard #1", dm(ALICE), "p3"))
         assert adapter.private(ALICE)[-1] == "Only the bot's admins can approve or discard drafts."
         await app.handle(_press(adapter, ADMIN, "Discard #1", dm(ADMIN), "p4"))
         assert adapter.private(ADMIN)[-1] == "Discarded draft #1."
-    assert not (kb / APPROVED).exists()
+    assert not (tmp_path / "questions" / APPROVED).exists()
 
 
 @pytest.mark.parametrize(
@@ -192,17 +205,18 @@ async def test_a_discarded_draft_leaves_the_kb_alone(store: Store, tmp_path: Pat
 async def test_a_broken_approved_file_is_named_and_the_draft_stays_pending(
     store: Store, tmp_path: Path, existing: str, why: str
 ) -> None:
-    kb = tmp_path / "kb"
+    approved = tmp_path / "questions" / APPROVED
+    approved.parent.mkdir()
+    approved.write_text(existing)
     adapter = RecordingAdapter()
-    async with _with_a_draft(store, adapter, kb) as app:
-        (kb / APPROVED).write_text(existing)
+    async with _with_a_draft(store, adapter, tmp_path) as app:
         await app.handle(post("/drafts", user=ADMIN, chat=dm(ADMIN)))
         await app.handle(_press(adapter, ADMIN, "Approve #1", dm(ADMIN), "p3"))
         refused = adapter.private(ADMIN)[-1]
         assert refused.startswith(f"Draft #1 was not approved: {APPROVED} {why}")
         await app.handle(post("/drafts", user=ADMIN, chat=dm(ADMIN)))
         assert "#1 Q: what is the pension" in adapter.private(ADMIN)[-1]
-    assert (kb / APPROVED).read_text() == existing
+    assert approved.read_text() == existing
 
 
 async def test_an_answered_questions_words_are_deleted_after_the_retention_period(
@@ -256,3 +270,18 @@ async def test_a_second_expert_is_told_who_is_answering_and_can_take_over_after_
         )
         await app.handle(post("Your payslip shows it.", user=ADMIN, chat=EXPERTS))
         assert adapter.private(BOB)[-1].endswith("Your payslip shows it.")
+
+
+async def test_without_the_semantic_extra_the_bot_says_so_once_and_answers_with_bm25(
+    store: Store, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setitem(sys.modules, "threadpoolctl", None)  # as a base install has it
+    adapter = RecordingAdapter()
+    async with make_app(store, adapter, FEATURES) as app:
+        await app.handle(
+            post("can I accept a friend request from someone I support?", chat=dm(ALICE))
+        )
+    (answer,) = [a for a in adapter.actions if isinstance(a, Send)]
+    assert answer.text.startswith("No. Keep personal social media accounts separate")
+    warnings = [r for r in caplog.records if "needs the semantic extra" in r.getMessage()]
+    assert len(warnings) == 1 and getattr(warnings[0], "missing", "") == "threadpoolctl"

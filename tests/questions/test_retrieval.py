@@ -281,12 +281,13 @@ def test_a_damaged_embedding_cache_is_rebuilt_not_trusted(tmp_path: Path) -> Non
 
 
 def test_the_model_on_onnx_runtime_gives_the_vectors_torch_gives(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
 ) -> None:
     from sentence_transformers import SentenceTransformer
 
     monkeypatch.setenv("PRACTICEBOT_MODEL_CACHE", str(tmp_path))
     model = Encoder("all-MiniLM-L6-v2")  # not the process's: this one exports afresh
+    assert "Loading weights" not in capfd.readouterr().err  # no progress bar at a first start
     assert model.runtime == "onnxruntime" and model.query_precision == "int8"
     (int8,) = tmp_path.glob("*-int8.onnx")  # beside the export: its int8 copy
     assert {p.name for p in tmp_path.glob("*.onnx")} == {int8.name, int8.name.replace("-int8", "")}

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import io
-import shutil
 from pathlib import Path
 
 import pytest
@@ -20,15 +19,15 @@ FEATURES = ("handlers.admin", "handlers.moderation", "handlers.questions")
 @pytest.mark.parametrize("script", SCENARIOS, ids=[s.stem for s in SCENARIOS])
 async def test_scenario(script: Path, tmp_path: Path) -> None:
     base = load_settings(env={"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"})
-    kb = tmp_path / "kb"  # an admin's approval writes to the knowledge base: never to ours
-    shutil.copytree(base.questions.kb_dir, kb)
     settings = base.model_copy(
         update={
-            "bot": base.bot.model_copy(update={"admins": ["console:mod"]}),
-            "questions": base.questions.model_copy(update={"kb_dir": kb}),
+            "bot": base.bot.model_copy(update={"admins": ["console:mod"], "data_dir": tmp_path})
         }
     )
+    kb = settings.questions.kb_dir  # the package's starter knowledge base
+    before = {p.name: p.read_bytes() for p in kb.iterdir()}
     out = io.StringIO()
     adapter = ConsoleAdapter(settings, out=out, files_dir=tmp_path / "files")
     async with console_scenario(settings, adapter, FEATURES) as session:
         await play_script(session, out, script)
+    assert {p.name: p.read_bytes() for p in kb.iterdir()} == before  # approvals go to data_dir

@@ -105,3 +105,32 @@ async def test_notice_waits_for_a_member_who_never_opened_a_dm(
         fake.dm_opened.add(int(alice.id))
         fake.push(u.posted("/start", chat=u.private_chat(u.ALICE), user=u.ALICE))
         await until(lambda: "Your post was held for review." in fake.sent_to(int(alice.id)))
+
+
+async def test_the_slash_menu_follows_the_installed_features(
+    fake: FakeBotAPI, tmp_path: Path
+) -> None:
+    async with telegram_bot(fake, tmp_path, features=("admin", "learning", "questions")):
+        private = {c["command"] for c in fake.commands["all_private_chats"]}
+        groups = {c["command"] for c in fake.commands["all_group_chats"]}
+    assert {"learn", "cpd", "ask", "help", "start"} <= private
+    assert "stats" in groups and "stats" not in private  # it works in the moderators' room
+    assert "setup" not in private | groups  # for admins only: not on everyone's menu
+
+
+async def test_a_member_who_joins_is_known_for_enrolment_before_they_post(
+    fake: FakeBotAPI, tmp_path: Path
+) -> None:
+    from sqlalchemy import select
+
+    from bot.events import MemberJoined, User
+    from bot.store.models import MemberRecord
+
+    async with telegram_bot(fake, tmp_path) as (app, _):
+        joined = User("telegram", "777", "Precious")
+        await app.handle(
+            MemberJoined(event_id="j1", chat=tg_chat(u.GROUP), user=joined, time=app.clock.now())
+        )
+        async with app.ctx.store.session() as s:
+            names = list(await s.scalars(select(MemberRecord.name)))
+    assert names == ["Precious"]

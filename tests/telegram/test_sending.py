@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from adapters.telegram.adapter import RateLimits, TelegramAdapter
-from adapters.telegram.commands import MenuEntry
 from bot.actions import Attachment, Button, Delete, PrivateNotice, Send, Update
+from bot.adapter import MenuEntry
 from bot.errors import ActionNotPermitted, ChatMoved, RecipientUnreachable, RetryAfter
 from bot.events import Chat, ChatKind, User
 from tests.support import Inbox

@@ -24,6 +24,14 @@ _DASHES = frozenset("\u2010\u2011\u2012\u2013\u2212")
 _LOOKALIKE_RUN = re.compile(r"(?<![A-Za-z0-9])[0-9OoIl|](?:[ -]?[0-9OoIl|]){8,12}(?![A-Za-z0-9])")
 _LOOKALIKE = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1"})
 
+# A file's name ("Doreen_Pike_careplan.pdf", "DoreenPike-14ElmRoad.docx"): read as words.
+_FILE_NAME = re.compile(
+    r"(?<![\w@])(?![\w.\-]*@)\w[\w.\-]*\.(?:pdf|docx?|odt|rtf|txt|xlsx?|ods|csv|pptx?|jpe?g|png|"
+    r"gif|heic|webp|tiff?|bmp|zip|eml|msg|mp4|mov|m4a|mp3|wav)\b"
+    r"|(?<![\w@])(?![\w.\-]*@)[A-Za-z0-9]+(?:_+[A-Za-z0-9]+)+\b",
+    re.IGNORECASE,
+)
+
 _REACH = 300
 _HAS_LOOKALIKE = re.compile(r"\d[OolI|]|[OolI|]\d")
 _DIGIT = re.compile(r"\d")
@@ -42,6 +50,36 @@ def _normal_char(char: str) -> str:
     folded = unicodedata.normalize("NFKC", char)
     # Only single-character folds keep offsets simple (full-width digits, ligature-free letters).
     return folded if len(folded) == 1 else char
+
+
+def _split_file_names(text: str, origin: list[int] | None) -> tuple[str, list[int]]:
+    """Separators in file names read as spaces, and a space goes where case or letters and digits
+    change, so "DoreenPike-14ElmRoad.docx" reads "Doreen Pike 14 Elm Road docx"; each character
+    keeps its origin (an added space takes the next character's)."""
+    where = origin if origin is not None else list(range(len(text)))
+    chars: list[str] = []
+    kept: list[int] = []
+    done = 0
+    for match in _FILE_NAME.finditer(text):
+        chars.append(text[done : match.start()])
+        kept += where[done : match.start()]
+        previous = ""
+        for index in range(match.start(), match.end()):
+            char = text[index]
+            if char in "_-.":
+                char = " "
+            elif previous.isalnum() and (
+                (previous.islower() and char.isupper()) or previous.isdigit() != char.isdigit()
+            ):
+                chars.append(" ")
+                kept.append(where[index])
+            chars.append(char)
+            kept.append(where[index])
+            previous = char
+        done = match.end()
+    chars.append(text[done:])
+    kept += where[done:]
+    return "".join(chars), kept
 
 
 @dataclass
@@ -64,6 +102,8 @@ class Document:
                 chars.append(_normal_char(char))
                 origin.append(index)
             text = "".join(chars)
+        if ("_" in text or "." in text) and _FILE_NAME.search(text):
+            text, origin = _split_file_names(text, origin)
         if _HAS_LOOKALIKE.search(text):
             text = _LOOKALIKE_RUN.sub(self._fix_lookalikes, text)
         self.text = text

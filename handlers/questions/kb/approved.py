@@ -1,8 +1,9 @@
 """FAQ entries approved from experts' answers, and practitioners' phrasings approved as another
-way to ask an existing entry: written to `approved-faq.yaml` in the knowledge base folder, a FAQ
-file like any other (the loader reads every `*.yaml` FAQ file), so an admin can edit or remove an
-item there later. The file is appended to, never rewritten: what an admin wrote in it, comments
-included, stays as it was. `approved_path` is the one place that says where the file is."""
+way to ask an existing entry (`phrasing_of`): written to `approved-faq.yaml` in the bot's data
+folder (`questions/` under `bot.data_dir`), a FAQ file like any other that the loader reads beside
+the knowledge base, so an admin can edit or remove an item there later. The knowledge base folder
+itself is never written to: it may be read-only, or the package's own starter content. The file
+is appended to, never rewritten: what an admin wrote in it, comments included, stays as it was."""
 
 from __future__ import annotations
 
@@ -38,22 +39,26 @@ class NewEntry:
 
 def entry_id(question: str, taken: Collection[str]) -> str:
     """A readable id from the question, unique in the knowledge base."""
-    base = slugify(question)[:MAX_ID].strip("-") or "approved-answer"
+    base = slugify(question)
+    if len(base) > MAX_ID:  # cut at a word, never inside one
+        base = base[: MAX_ID + 1].rsplit("-", 1)[0] if "-" in base[:MAX_ID] else base[:MAX_ID]
+    base = base.strip("-") or "approved-answer"
     candidate, n = base, 2
     while candidate in taken:
         candidate, n = f"{base}-{n}", n + 1
     return candidate
 
 
-def approved_path(folder: Path) -> Path:
-    return Path(folder) / APPROVED
+def approved_path(data_dir: Path) -> Path:
+    return Path(data_dir) / "questions" / APPROVED
 
 
-def add_entry(folder: Path, entry: NewEntry, taken: Collection[str]) -> str:
-    """Append one FAQ entry to the folder's approved-faq.yaml; returns its id."""
+def add_entry(path: Path, entry: NewEntry, taken: Collection[str]) -> str:
+    """Append one FAQ entry to the approved file (made, with its folder, if missing); returns
+    its id."""
     new_id = entry_id(entry.question, taken)
     _append(
-        folder,
+        path,
         {
             "id": new_id,
             "question": entry.question.strip(),
@@ -65,13 +70,12 @@ def add_entry(folder: Path, entry: NewEntry, taken: Collection[str]) -> str:
     return new_id
 
 
-def add_phrasing(folder: Path, target: str, phrasing: str) -> None:
-    """Append another way of asking the entry `target` (its id) to approved-faq.yaml."""
-    _append(folder, {"phrasing_of": target, "question": " ".join(phrasing.split())})
+def add_phrasing(path: Path, target: str, phrasing: str) -> None:
+    """Append another way of asking the entry `target` (its id) to the approved file."""
+    _append(path, {"phrasing_of": target, "question": " ".join(phrasing.split())})
 
 
-def _append(folder: Path, item: dict[str, object]) -> None:
-    path = approved_path(folder)
+def _append(path: Path, item: dict[str, object]) -> None:
     current = ""
     if path.exists():
         try:
@@ -92,6 +96,7 @@ def _append(folder: Path, item: dict[str, object]) -> None:
         content = current + ("" if current.endswith("\n") else "\n") + "\n" + text
     partial = partial_path(path)
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         partial.write_text(content, encoding="utf-8")
         os.replace(partial, path)
     except OSError as exc:

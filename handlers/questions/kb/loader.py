@@ -34,7 +34,9 @@ class KbError:
         return f"{where}: {self.field + ': ' if self.field else ''}{self.message}"
 
 
-def load_kb(folder: Path) -> tuple[KnowledgeBase, list[KbError]]:
+def load_kb(folder: Path, *more_faq: Path) -> tuple[KnowledgeBase, list[KbError]]:
+    """The folder's guidance, plus FAQ files kept elsewhere (the entries admins approved, in the
+    bot's data folder) where they exist."""
     folder = Path(folder)
     errors: list[KbError] = []
     entries: list[Entry] = []
@@ -47,6 +49,9 @@ def load_kb(folder: Path) -> tuple[KnowledgeBase, list[KbError]]:
             entries += _faq_file(path, errors, phrasings)
         elif path.suffix == ".md" and path.name.lower() != "readme.md":
             entries += _markdown_file(path, errors)
+    for path in more_faq:
+        if path.is_file():
+            entries += _faq_file(path, errors, phrasings)
     seen: dict[str, str] = {}
     unique: list[Entry] = []
     for entry in entries:

