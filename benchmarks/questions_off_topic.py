@@ -17,7 +17,7 @@ from pathlib import Path
 from bot.config import QuestionsSection
 from handlers.questions.evaluation import knowledge_base
 from handlers.questions.retrieval.answerer import Answerer
-from handlers.questions.retrieval.calibration import Calibration, shipped_path
+from handlers.questions.retrieval.calibration import CHOICES, Bands, shipped_path
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -34,14 +34,20 @@ def main() -> None:
     )
     args = parser.parse_args()
     kb = knowledge_base(args.kb)
-    calibration = Calibration.load(shipped_path(args.retriever))
+    calibration = Bands.load(shipped_path(args.retriever))
     answerer = Answerer(
         kb, args.retriever, cache_dir=ROOT / "var" / "cache", calibration=calibration
     )
     messages = [line.strip() for line in args.file.read_text().splitlines() if line.strip()]
     answers = [(m, answerer.answer(m)) for m in messages]
     answered = {m: a.entry.id for m, a in answers if a.answered and a.entry is not None}
-    result = {"retriever": args.retriever, "messages": len(messages), "answered": len(answered)}
+    offered = sum(a.reply == CHOICES for _, a in answers)
+    result = {
+        "retriever": args.retriever,
+        "messages": len(messages),
+        "answered": len(answered),
+        "choices_offered": offered,
+    }
     print(json.dumps(result | {"answered_with": answered}))
 
 

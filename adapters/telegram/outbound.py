@@ -32,20 +32,23 @@ DELETE_WINDOW = timedelta(hours=48)  # Telegram lets bots delete others' posts f
 RIGHTS_TTL = 300.0  # seconds we trust a getChatMember answer about our own rights
 SEEN_LIMIT = 10_000  # post dates remembered to refuse deletes Telegram would refuse anyway
 BUTTONS_PER_ROW = 2
+SHORT_LABEL = 24  # a longer label (an entry offered as a choice) gets a row of its own
 
 
 def keyboard(buttons: tuple[Button, ...]) -> InlineKeyboardMarkup | None:
     # Button.data is at most 64 bytes (Telegram's callback_data limit): it goes out as it is.
     if not buttons:
         return None
-    rows = [
-        [
-            InlineKeyboardButton(b.label, callback_data=b.data)
-            for b in buttons[i : i + BUTTONS_PER_ROW]
-        ]
-        for i in range(0, len(buttons), BUTTONS_PER_ROW)
-    ]
-    return InlineKeyboardMarkup(rows)
+    rows: list[list[Button]] = []
+    for b in buttons:
+        pairs = len(b.label) <= SHORT_LABEL and rows and len(rows[-1]) < BUTTONS_PER_ROW
+        if pairs and all(len(other.label) <= SHORT_LABEL for other in rows[-1]):
+            rows[-1].append(b)
+        else:
+            rows.append([b])
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in rows]
+    )
 
 
 async def _patiently(send: Callable[[], Awaitable[Message]]) -> Message:

@@ -1,8 +1,15 @@
 """Measure the retriever: `python -m bot eval questions --kb DIR FILE.jsonl [--retriever bm25|hybrid]`.
 
-Answer-or-abstain uses the calibration shipped in handlers/questions/calibration/ (`--fit`
-refits it on the files given); a judged file is never used to tune it. `--cross-validate`
-reports out-of-fold figures on the files themselves instead.
+The reply (answer, offer choices, or ask a person) uses the calibration shipped in
+handlers/questions/calibration/ (`--fit` refits it on the files given); a judged file is never
+used to tune it. `--cross-validate` reports out-of-fold answer-or-abstain figures on the files
+themselves instead.
+
+What users meet, per set: `wrong_answers` (questions answered outright with a wrong first entry,
+out-of-scope ones included, as a share of all questions), `answered_right` (of the questions
+answered outright, the share whose first entry is right), `shown_right` (of the in-scope
+questions, the share where a right entry was the answer or one of the choices),
+`choices_offered` and `escalated` (shares of all questions).
 """
 
 from __future__ import annotations
@@ -12,7 +19,7 @@ import json
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -22,11 +29,14 @@ from bot.plugins import CliCommand
 from handlers.questions.kb import KnowledgeBase, load_kb
 from handlers.questions.retrieval.answerer import Answerer, floor_signal, signal_names
 from handlers.questions.retrieval.calibration import (
-    Calibration,
+    ANSWER,
+    CHOICES,
+    ESCALATE,
+    Bands,
     CalibrationMismatch,
     balanced_threshold,
     cross_validated,
-    fit,
+    fit_bands,
     shipped_path,
 )
 
@@ -106,14 +116,17 @@ def read_labelled(path: Path, kb: KnowledgeBase) -> tuple[list[Labelled], list[s
 
 
 def figures(
-    rows: Sequence[Labelled], ranked: Sequence[Sequence[str]], answered: np.ndarray
+    rows: Sequence[Labelled], ranked: Sequence[Sequence[str]], replies: Sequence[str]
 ) -> dict[str, int | float | None]:
-    """The retrieval and answer-or-abstain figures of labelled questions, given each one's
-    top ids and whether it was answered."""
+    """The retrieval and reply figures of labelled questions, given each one's top ids (best
+    first; the first three are the choices) and its reply (ANSWER, CHOICES or ESCALATE)."""
     scoped = [i for i, r in enumerate(rows) if r.gold]
     outside = [i for i, r in enumerate(rows) if not r.gold]
-    hit1 = [ranked[i][0] in rows[i].gold for i in scoped]
-    hit3 = [any(h in rows[i].gold for h in ranked[i]) for i in scoped]
+    reply = np.asarray(replies)
+    answered = reply == ANSWER
+    first = np.asarray([bool(ranked[i]) and ranked[i][0] in r.gold for i, r in enumerate(rows)])
+    among = np.asarray([any(h in r.gold for h in ranked[i][:3]) for i, r in enumerate(rows)])
+    shown = (answered & first) | ((reply == CHOICES) & among)
     rr = [
         next((1 / (k + 1) for k, h in enumerate(ranked[i]) if h in rows[i].gold), 0.0)
         for i in scoped
@@ -126,12 +139,33 @@ def figures(
         "questions": len(rows),
         "in_scope": len(scoped),
         "out_of_scope": len(outside),
-        "hit_at_1": share(hit1),
-        "hit_at_3": share(hit3),
+        "hit_at_1": share(first[scoped]),
+        "hit_at_3": share(among[scoped]),
         "mrr": share(rr),
         "answered_in_scope": share(answered[scoped]),
         "abstained_out_of_scope": share(~answered[outside]),
+        "wrong_answers": share(answered & ~first),
+        "answered_right": share(first[answered]),
+        "shown_right": share(shown[scoped]),
+        "choices_offered": share(reply == CHOICES),
+        "escalated": share(reply == ESCALATE),
+        "out_of_scope_answered": share(answered[outside]),
     }
+
+
+def labels(
+    rows: Sequence[Labelled], ranked: Sequence[Sequence[str]]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """What the bands are fitted on: the first entry is right; a right entry is among the first
+    three; the guidance answers the question at all."""
+    first = [bool(ids) and ids[0] in r.gold for r, ids in zip(rows, ranked, strict=True)]
+    among = [any(h in r.gold for h in ids[:3]) for r, ids in zip(rows, ranked, strict=True)]
+    scoped = [bool(r.gold) for r in rows]
+    return (
+        np.asarray(first, dtype=float),
+        np.asarray(among, dtype=float),
+        np.asarray(scoped, dtype=float),
+    )
 
 
 def knowledge_base(folder: Path) -> KnowledgeBase:
@@ -168,7 +202,7 @@ def run(args: argparse.Namespace) -> int:
     calibration = None
     if not (args.fit or args.cross_validate):
         try:
-            calibration = Calibration.load(path)
+            calibration = Bands.load(path)
             calibration.check(signal_names(args.retriever))
         except (OSError, CalibrationMismatch) as exc:
             print(f"calibration {path.name}: {exc}", file=sys.stderr)
@@ -182,20 +216,24 @@ def run(args: argparse.Namespace) -> int:
     )
     for row in rows[:20]:
         answerer.answer(row.question)  # warm
-    signals, ranked, latencies = [], [], []
+    rankings, latencies = [], []
     for row in rows:
         started = time.perf_counter()
-        answer = answerer.answer(row.question)
+        answerer.answer(row.question)
         latencies.append((time.perf_counter() - started) * 1000)
-        if not answer.hits:  # nothing to search for: still a row for fitting and counting
-            answer = replace(answer, signals=answerer.rank(row.question).signals)
-        signals.append(answer.signals)
-        ranked.append([hit.id for hit in answer.hits])
-    x = np.asarray(signals)
-    in_scope = np.asarray([bool(r.gold) for r in rows], dtype=float)
+        rankings.append(answerer.rank(row.question))
+    x = np.asarray([r.signals for r in rankings])
+    searchable = [bool(answerer.words(row.question)) for row in rows]
+    ranked = [
+        [answerer.kb.entries[i].id for i in r.top(3)] if ok else []
+        for r, ok in zip(rankings, searchable, strict=True)
+    ]
+    first, among, in_scope = labels(rows, ranked)
     if args.fit:
-        calibration = fit(
+        calibration = fit_bands(
             x,
+            first,
+            among,
             in_scope,
             signal_names(args.retriever),
             ", ".join(p.name for p in args.files),
@@ -206,37 +244,42 @@ def run(args: argparse.Namespace) -> int:
         probabilities = cross_validated(x, in_scope)
         threshold = balanced_threshold(probabilities, in_scope)
         label = f"cross-validated on the files (threshold {threshold:.2f} chosen on them)"
-        answered = probabilities >= threshold
+        replies = [ANSWER if p >= threshold else ESCALATE for p in probabilities]
     else:
         assert calibration is not None
         label = path.name
-        probabilities = np.asarray([calibration.probability(f) for f in x])
-        answered = np.asarray(
-            [
-                answerer.sure(row.question, list(f), calibration)
-                for row, f in zip(rows, x, strict=True)
-            ],
-            dtype=bool,
-        )
+        probabilities = np.asarray([calibration.confidence(f) for f in x])
+        replies = []
+        for k, (row, ranking) in enumerate(zip(rows, rankings, strict=True)):
+            if not searchable[k]:  # nothing to search for: the bot says so, nobody is asked
+                replies.append(ESCALATE)
+                continue
+            reply, read = answerer.decide(row.question, ranking, calibration)
+            replies.append(reply)
+            ranked[k] = [answerer.kb.entries[i].id for i in read.top(3)]
     result = {
         "retriever": args.retriever,
         "query_precision": answerer.query_precision,
-        **figures(rows, ranked, answered),
+        **figures(rows, ranked, replies),
         "queries_per_second": round(1000 / float(np.mean(latencies)), 1),
         "p99_ms": round(float(np.percentile(latencies, 99)), 3),
         "calibration": label,
     }
     print(json.dumps(result))
     if args.errors:
+        first, among, _ = labels(rows, ranked)  # after any second reading
         for i, row in enumerate(rows):
-            wrong_rank = bool(row.gold) and ranked[i][0] not in row.gold
-            wrong_call = bool(row.gold) != bool(answered[i])
-            if wrong_rank or wrong_call:
-                below = calibration is not None and not answered[i] and not calibration.within(x[i])
+            wrong_answer = replies[i] == ANSWER and not first[i]
+            missed = bool(row.gold) and not (
+                (replies[i] == ANSWER and first[i]) or (replies[i] == CHOICES and among[i])
+            )
+            if wrong_answer or missed:
+                below = calibration is not None and not calibration.within(x[i])
                 floor = ", below the floor" if below else ""
+                what = "wrong answer" if wrong_answer else "right entry not shown"
                 print(
-                    f"{row.id}: {row.question!r} gold={list(row.gold)} top={ranked[i]} "
-                    f"p={probabilities[i]:.2f}{floor}",
+                    f"{row.id}: {what}: {row.question!r} gold={list(row.gold)} top={ranked[i]} "
+                    f"reply={replies[i]} p={probabilities[i]:.2f}{floor}",
                     file=sys.stderr,
                 )
     return 0

@@ -1,4 +1,7 @@
-"""Practice questions in chat: answer with a citation, or say so plainly and ask the experts."""
+"""Practice questions in chat, three ways: answer with a citation when sure; when close, offer
+the best entries to pick from (or "None of these"); else say so plainly and ask the experts.
+The words practitioners use, confirmed by a helpful pick or by an expert pointing at an entry,
+become proposed phrasings of that entry for an admin to approve."""
 
 from __future__ import annotations
 
@@ -20,17 +23,24 @@ from bot.feature import AppBuilder
 from bot.replies import reply
 from bot.router import command_args
 from bot.wording import counted
-from handlers.questions.kb import KnowledgeBase, load_kb
+from handlers.questions.kb import Entry, KnowledgeBase, load_kb
 from handlers.questions.kb.approved import (
     ApproveError,
     NewEntry,
     add_entry,
+    add_phrasing,
     approved_path,
 )
 from handlers.questions.records import DraftFaq, QuestionRecord
 from handlers.questions.retention import PURGE_EVERY_SECONDS, purge_question_texts
 from handlers.questions.retrieval.answerer import Answerer
-from handlers.questions.retrieval.calibration import Calibration, CalibrationMismatch, shipped_path
+from handlers.questions.retrieval.calibration import (
+    ANSWER,
+    CHOICES,
+    Bands,
+    CalibrationMismatch,
+    shipped_path,
+)
 from handlers.questions.retrieval.dense import semantic_missing
 
 MAX_QUESTION = 4000
@@ -59,6 +69,10 @@ _THANKS = re.compile(
     re.IGNORECASE,
 )
 _DONE = {"approving": "being approved", "approved": "approved", "discarded": "discarded"}
+PICK_ONE = "I'm not certain which of these fits — pick one:"
+NONE_OF_THESE = "None of these — ask a practice lead"
+LABEL = 60  # characters of an entry's title on its button (Slack allows 75)
+_STATUS = {ANSWER: "answered", CHOICES: "choices"}
 
 
 class QuestionsFeature:
@@ -128,7 +142,7 @@ class QuestionsFeature:
         kb = self._knowledge_base()
         retriever = self._retriever()
         path = shipped_path(retriever)
-        calibration = Calibration.load(path) if path.exists() else None
+        calibration = Bands.load(path) if path.exists() else None
         try:
             return Answerer(
                 kb,
@@ -196,21 +210,59 @@ class QuestionsFeature:
             question,
             answer.entry.id if answer.entry else None,
             answer.confidence,
-            "answered" if answer.answered else "escalated",
+            _STATUS.get(answer.reply, "escalated"),
+            [e.id for e in answer.choices],
         )
-        if answer.answered and answer.entry is not None:
-            text = f"{answer.entry.answer_text()}\nSource: {answer.entry.citation()}"
-            buttons = (
-                Button("Helpful", f"{PREFIX}h:{record}"),
-                Button("Not helpful", f"{PREFIX}n:{record}"),
-                Button("Ask a person", f"{PREFIX}p:{record}"),
+        if answer.reply == ANSWER and answer.entry is not None:
+            await self._send_answer(event, ctx, record, answer.entry)
+        elif answer.reply == CHOICES:
+            await self._offer(event, ctx, record, answer.choices, PICK_ONE)
+        else:
+            await self._escalate(event, ctx, record, question, answer.choices)
+
+    async def _send_answer(
+        self, event: MessagePosted | ButtonPressed, ctx: Context, record: int, entry: Entry
+    ) -> None:
+        text = f"{entry.answer_text()}\nSource: {entry.citation()}"
+        buttons = (
+            Button("Helpful", f"{PREFIX}h:{record}"),
+            Button("Not helpful", f"{PREFIX}n:{record}"),
+            Button("Ask a person", f"{PREFIX}p:{record}"),
+        )
+        await reply(ctx, event, text, buttons=buttons)
+
+    async def _offer(
+        self,
+        event: MessagePosted | ButtonPressed,
+        ctx: Context,
+        record: int,
+        entries: tuple[Entry, ...],
+        intro: str,
+    ) -> None:
+        """The entries as numbered buttons, and "None of these"."""
+        candidates = await self._candidates(ctx, record)
+        lines, buttons = [], []
+        for shown, entry in enumerate(entries, 1):
+            number = candidates.index(entry.id) + 1  # what the button's data points at
+            lines.append(f"{shown}. {entry.title} ({entry.source})")
+            buttons.append(
+                Button(f"{shown}. {_short(entry.title)}", f"{PREFIX}c:{record}:{number}")
             )
-            await reply(ctx, event, text, buttons=buttons)
-            return
-        await self._escalate(event, ctx, record, question)
+        buttons.append(Button(NONE_OF_THESE, f"{PREFIX}none:{record}"))
+        await reply(ctx, event, intro + "\n" + "\n".join(lines), buttons=tuple(buttons))
+
+    async def _candidates(self, ctx: Context, record: int) -> list[str]:
+        async with ctx.store.session() as s:
+            row = await s.get(QuestionRecord, record)
+        return row.candidates.split("\n") if row is not None and row.candidates else []
 
     async def _escalate(
-        self, event: MessagePosted | ButtonPressed, ctx: Context, record: int, question: str
+        self,
+        event: MessagePosted | ButtonPressed,
+        ctx: Context,
+        record: int,
+        question: str,
+        candidates: tuple[Entry, ...] = (),
     ) -> None:
         experts = await ctx.rooms.find(event.platform, ChatRole.EXPERTS)
         if experts is None:
@@ -230,13 +282,14 @@ class QuestionsFeature:
             if event.chat.kind is ChatKind.DIRECT
             else (event.chat.title or "a group")
         )
-        await ctx.act(
-            Send(
-                chat=experts,
-                text=f"Question #{record} from {event.user.name} in {where}:\n{question}",
-                buttons=(Button("Answer", f"{PREFIX}a:{record}"),),
-            )
-        )
+        text = f"Question #{record} from {event.user.name} in {where}:\n{question}"
+        buttons = [Button("Answer", f"{PREFIX}a:{record}")]
+        if candidates:  # the expert may point at one of these instead of writing an answer
+            text += "\nNearest entries in the guidance (Send N sends that entry as the answer):"
+            for number, entry in enumerate(candidates, 1):
+                text += f"\n{number}. {entry.citation()}"
+                buttons.append(Button(f"Send {number}", f"{PREFIX}e:{record}:{number}"))
+        await ctx.act(Send(chat=experts, text=text, buttons=tuple(buttons)))
 
     async def _record(
         self,
@@ -246,6 +299,7 @@ class QuestionsFeature:
         entry_id: str | None,
         confidence: float,
         status: str,
+        candidates: list[str],
     ) -> int:
         thread = event.thread_id or (
             event.message_id if event.chat.kind is ChatKind.GROUP else None
@@ -263,6 +317,7 @@ class QuestionsFeature:
                 entry_id=entry_id,
                 confidence=confidence,
                 status=status,
+                candidates="\n".join(candidates) or None,
                 asked_at=ctx.clock.now(),
             )
             s.add(row)
@@ -272,7 +327,8 @@ class QuestionsFeature:
     # -- buttons ------------------------------------------------------------------------------
 
     async def press(self, event: ButtonPressed, ctx: Context) -> None:
-        action, _, raw_id = event.data[len(PREFIX) :].partition(":")
+        action, _, rest = event.data[len(PREFIX) :].partition(":")
+        raw_id, _, number = rest.partition(":")
         if action in {"ok", "x"}:
             await self._decide(event, ctx, action == "ok", raw_id)
             return
@@ -280,12 +336,21 @@ class QuestionsFeature:
         if row is None:
             await reply(ctx, event, "That question is no longer on record.", private=True)
             return
-        if action in {"h", "n"}:
-            await _set(
-                ctx, QuestionRecord, row.id, feedback="helpful" if action == "h" else "not_helpful"
-            )
+        if action == "h":
+            await _set(ctx, QuestionRecord, row.id, feedback="helpful")
+            if row.status == "picked" and event.user.id == row.user_id:
+                await self._propose_phrasing(ctx, row, row.entry_id, row.user_name)
             await reply(ctx, event, "Thanks, that helps us improve the guidance.", private=True)
-        elif action == "p" and row.purged_at is not None:
+        elif action == "n":
+            await _set(ctx, QuestionRecord, row.id, feedback="not_helpful")
+            others = self._entries(row, skip=row.entry_id)
+            if others:
+                await self._offer(
+                    event, ctx, row.id, others, "Thanks for saying. Is it one of these instead?"
+                )
+            else:
+                await reply(ctx, event, "Thanks, that helps us improve the guidance.", private=True)
+        elif action in {"p", "none"} and row.purged_at is not None:
             days = self.settings.questions.retention_days
             await reply(
                 ctx,
@@ -294,9 +359,13 @@ class QuestionsFeature:
                 "retention policy asks: please ask it again to reach a person.",
                 private=True,
             )
-        elif action == "p":
+        elif action in {"p", "none"}:
             await _set(ctx, QuestionRecord, row.id, status="escalated")
-            await self._escalate(event, ctx, row.id, row.text)
+            await self._escalate(event, ctx, row.id, row.text, self._entries(row))
+        elif action == "c":
+            await self._pick(event, ctx, row, number)
+        elif action == "e":
+            await self._send_entry(event, ctx, row, number)
         elif action == "a":
             if row.status == "expert_answered":
                 await reply(
@@ -311,6 +380,102 @@ class QuestionsFeature:
             await self._save_draft(event, ctx, row)
         else:
             await reply(ctx, event, "That button is no longer active.", private=True)
+
+    def _entries(self, row: QuestionRecord, skip: str | None = None) -> tuple[Entry, ...]:
+        """The question's candidates still in the knowledge base, best first."""
+        assert self.answerer is not None
+        ids = row.candidates.split("\n") if row.candidates else []
+        found = (self.answerer.kb.get(i) for i in ids if i != skip)
+        return tuple(e for e in found if e is not None)
+
+    def _candidate(self, row: QuestionRecord, number: str) -> Entry | None:
+        assert self.answerer is not None
+        ids = row.candidates.split("\n") if row.candidates else []
+        if not number.isdigit() or not 1 <= int(number) <= len(ids):
+            return None
+        return self.answerer.kb.get(ids[int(number) - 1])
+
+    async def _pick(
+        self, event: ButtonPressed, ctx: Context, row: QuestionRecord, number: str
+    ) -> None:
+        entry = self._candidate(row, number)
+        if entry is None:
+            await reply(ctx, event, "That entry is no longer in the knowledge base.", private=True)
+            return
+        if row.status in {"choices", "answered", "picked"}:
+            await _set(ctx, QuestionRecord, row.id, status="picked", entry_id=entry.id)
+        await self._send_answer(event, ctx, row.id, entry)
+
+    async def _send_entry(
+        self, event: ButtonPressed, ctx: Context, row: QuestionRecord, number: str
+    ) -> None:
+        """An expert answers by pointing at an existing entry: it goes to the asker with its
+        source, and the asker's words are proposed as another phrasing of it."""
+        entry = self._candidate(row, number)
+        if entry is None:
+            await reply(ctx, event, "That entry is no longer in the knowledge base.", private=True)
+            return
+        if row.status == "expert_answered":
+            await reply(
+                ctx,
+                event,
+                f"Question #{row.id} was already answered by {row.expert_name}.",
+                private=True,
+            )
+            return
+        answer = f"{entry.answer_text()}\nSource: {entry.citation()}"
+        await _set(
+            ctx,
+            QuestionRecord,
+            row.id,
+            status="expert_answered",
+            entry_id=entry.id,
+            expert_answer=answer,
+            expert_name=event.user.name,
+            answering_by=None,
+            answering_name=None,
+            answering_since=None,
+            answered_at=ctx.clock.now(),
+        )
+        asked_in = Chat(row.platform, row.chat_id, ChatKind(row.chat_kind), row.chat_title)
+        await ctx.act(
+            Send(
+                chat=asked_in,
+                thread_id=row.thread_id,
+                text=f"{row.user_name}, {event.user.name} from the practice leads pointed your "
+                f'question "{row.text}" to this guidance:\n{answer}',
+            )
+        )
+        draft = await self._propose_phrasing(ctx, row, entry.id, event.user.name)
+        proposed = (
+            f"; the question's words are proposed as another phrasing of it (draft #{draft})"
+            if draft
+            else ""
+        )
+        await reply(ctx, event, f"Sent {entry.id} to {row.user_name}{proposed}.")
+
+    async def _propose_phrasing(
+        self, ctx: Context, row: QuestionRecord, entry_id: str | None, by: str
+    ) -> int | None:
+        """A draft: the question's words as another phrasing of `entry_id`; its number, or None
+        if there is nothing to propose (no entry, words deleted, or proposed before)."""
+        if entry_id is None or row.purged_at is not None:
+            return None
+        async with ctx.store.session() as s:
+            if await s.scalar(select(DraftFaq).where(DraftFaq.question_id == row.id)):
+                return None
+            draft = DraftFaq(
+                question_id=row.id,
+                question=row.text,
+                answer="",
+                kind="phrasing",
+                entry_id=entry_id,
+                saved_by=by,
+                saved_at=ctx.clock.now(),
+            )
+            s.add(draft)
+            await s.flush()
+            return draft.id
 
     async def _claim(self, event: ButtonPressed, ctx: Context, row: QuestionRecord) -> None:
         """One expert answers a question at a time, so nobody's reply is left undelivered; a
@@ -462,7 +627,9 @@ class QuestionsFeature:
             return
         shown = rows[:DRAFT_BUTTONS]
         lines = [
-            f"#{d.id} Q: {d.question[:150]} A: {d.answer[:300]} (saved by {d.saved_by})"
+            f"#{d.id} New phrasing of {d.entry_id}: {d.question[:150]} (from {d.saved_by})"
+            if d.kind == "phrasing"
+            else f"#{d.id} Q: {d.question[:150]} A: {d.answer[:300]} (saved by {d.saved_by})"
             for d in shown
         ]
         if len(rows) > len(shown):
@@ -522,6 +689,9 @@ class QuestionsFeature:
 
     async def _approve(self, event: ButtonPressed, ctx: Context, draft: DraftFaq) -> None:
         assert self.answerer is not None
+        if draft.kind == "phrasing":
+            await self._approve_phrasing(event, ctx, draft)
+            return
         async with ctx.store.session() as s:
             asked = await s.get(QuestionRecord, draft.question_id)
         expert = asked.expert_name if asked and asked.expert_name else draft.saved_by
@@ -559,6 +729,39 @@ class QuestionsFeature:
             private=True,
         )
 
+    async def _approve_phrasing(self, event: ButtonPressed, ctx: Context, draft: DraftFaq) -> None:
+        assert self.answerer is not None and draft.entry_id is not None
+        if self.answerer.kb.get(draft.entry_id) is None:
+            await _set(ctx, DraftFaq, draft.id, status="discarded")
+            await reply(
+                ctx,
+                event,
+                f"Draft #{draft.id} was not approved: entry {draft.entry_id} is no longer in the "
+                "knowledge base.",
+                private=True,
+            )
+            return
+        try:
+            await asyncio.to_thread(
+                add_phrasing, self.approved_file, draft.entry_id, draft.question
+            )
+        except ApproveError as exc:
+            await _set(ctx, DraftFaq, draft.id, status="pending", decided_by=None, decided_at=None)
+            await reply(ctx, event, f"Draft #{draft.id} was not approved: {exc}.", private=True)
+            return
+        await _set(ctx, DraftFaq, draft.id, status="approved")
+        failed = await self._reload(ctx)
+        done = (
+            f"Approved draft #{draft.id}: added as a phrasing of entry {draft.entry_id} to "
+            f"{self.approved_file}"
+        )
+        if failed:
+            await reply(
+                ctx, event, f"{done}, but the knowledge base did not reload: {failed}", private=True
+            )
+            return
+        await reply(ctx, event, f"{done}; the knowledge base is reloaded.", private=True)
+
     async def _reload(self, ctx: Context) -> str | None:
         """Rebuild the index in a worker thread (questions keep being answered from the old one
         meanwhile) and put it in place; the reason if it could not be built."""
@@ -594,6 +797,10 @@ async def _set(
 ) -> None:
     async with ctx.store.session() as s:
         await s.execute(update(table).where(table.id == row_id).values(**values))
+
+
+def _short(title: str) -> str:
+    return title if len(title) <= LABEL else title[: LABEL - 1].rstrip() + "…"
 
 
 def create(settings: Settings) -> QuestionsFeature:

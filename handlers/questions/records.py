@@ -27,7 +27,9 @@ class QuestionRecord(Base):
     text: Mapped[str] = mapped_column(Text)
     entry_id: Mapped[str | None] = mapped_column(String(255), nullable=True)
     confidence: Mapped[float] = mapped_column(Float, default=0.0)
-    status: Mapped[str] = mapped_column(String(24))  # answered | escalated | expert_answered
+    # answered | choices (offered, none picked yet) | picked | escalated | expert_answered
+    status: Mapped[str] = mapped_column(String(24))
+    candidates: Mapped[str | None] = mapped_column(Text, nullable=True)  # entry ids, one a line
     feedback: Mapped[str | None] = mapped_column(String(16), nullable=True)
     answering_by: Mapped[str | None] = mapped_column(String(160), nullable=True)
     answering_name: Mapped[str | None] = mapped_column(String(255), nullable=True)
@@ -40,7 +42,9 @@ class QuestionRecord(Base):
 
 
 class DraftFaq(Base):
-    """An expert's answer saved for an admin to approve into the knowledge base."""
+    """An expert's answer saved for an admin to approve into the knowledge base (kind "answer"),
+    or a practitioner's question proposed as another phrasing of the entry `entry_id` (kind
+    "phrasing": a picked choice rated helpful, or an expert pointing at an existing entry)."""
 
     __tablename__ = "faq_drafts"
 
@@ -56,3 +60,4 @@ class DraftFaq(Base):
     decided_by: Mapped[str | None] = mapped_column(String(255), nullable=True)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     entry_id: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    kind: Mapped[str] = mapped_column(String(16), default="answer", server_default="answer")

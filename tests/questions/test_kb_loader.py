@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from handlers.questions.kb import load_kb, slugify
+from handlers.questions.kb.approved import add_phrasing, approved_path
 from handlers.questions.retrieval.answerer import Answerer
 
 SAMPLE = Path(__file__).resolve().parent / "kb"  # written for the tests
@@ -68,3 +69,21 @@ def test_an_approved_entrys_id_is_cut_at_a_word_and_kept_unique() -> None:
     assert len(made) <= MAX_ID and question.lower().startswith(made.replace("-", " ")[:20])
     assert made.split("-")[-1] in slugify(question).split("-")  # a whole word, not "colleagu"
     assert entry_id(question, taken={made}) == f"{made}-2"
+
+
+def test_an_approved_phrasing_is_added_to_its_entry_and_a_stray_one_is_named(
+    tmp_path: Path,
+) -> None:
+    kb_dir = tmp_path / "kb"
+    kb_dir.mkdir()
+    (kb_dir / "faq.yaml").write_text("- id: a\n  question: Q?\n  answer: A.\n  source: S\n")
+    (kb_dir / "guide.md").write_text("---\ntitle: Guide\n---\n## One\nBody.\n")
+    approved = approved_path(tmp_path / "data")
+    add_phrasing(approved, "a", "what my  colleagues call it")
+    add_phrasing(approved, "guide#one", "the words of another asker")
+    add_phrasing(approved, "gone", "an entry since removed")
+    kb, errors = load_kb(kb_dir, approved)
+    faq, passage = kb.get("a"), kb.get("guide#one")
+    assert faq is not None and faq.alternatives == ("what my colleagues call it",)
+    assert passage is not None and passage.alternatives == ("the words of another asker",)
+    assert [str(e) for e in errors] == ["approved-faq.yaml: phrasing_of: no entry 'gone' to add to"]

@@ -217,3 +217,19 @@ async def test_each_group_is_paced_on_its_own(fake: FakeBotAPI, make_adapter: Ma
     assert direct < 1.0  # private chats are not group-limited
     assert grouped >= 1.5  # 3 at once, then 3 a second
     assert len(fake.sent_to(u.GROUP["id"])) == 9
+
+
+async def test_entries_offered_as_choices_get_a_row_each(
+    fake: FakeBotAPI, running: Running
+) -> None:
+    adapter, _ = running
+    buttons = (
+        Button("1. Can I accept a friend request from someone I support?", "q:c:3:1"),
+        Button("2. Why did the bot remove my post?", "q:c:3:2"),
+        Button("Helpful", "q:h:3"),
+        Button("Not helpful", "q:n:3"),
+    )
+    await adapter.perform(Send(chat=MODS, text="pick one", buttons=buttons))
+    [sent] = fake.called("sendMessage")
+    rows = [[b["callback_data"] for b in row] for row in sent["reply_markup"]["inline_keyboard"]]
+    assert rows == [["q:c:3:1"], ["q:c:3:2"], ["q:h:3", "q:n:3"]]

@@ -1,8 +1,9 @@
-"""FAQ entries approved from experts' answers: written to `approved-faq.yaml` in the bot's data
+"""FAQ entries approved from experts' answers, and practitioners' phrasings approved as another
+way to ask an existing entry (`phrasing_of`): written to `approved-faq.yaml` in the bot's data
 folder (`questions/` under `bot.data_dir`), a FAQ file like any other that the loader reads beside
-the knowledge base, so an admin can edit or remove an entry there later. The knowledge base
-folder itself is never written to: it may be read-only, or the package's own starter content. The file is appended to, never rewritten: what an admin wrote
-in it, comments included, stays as it was."""
+the knowledge base, so an admin can edit or remove an item there later. The knowledge base folder
+itself is never written to: it may be read-only, or the package's own starter content. The file
+is appended to, never rewritten: what an admin wrote in it, comments included, stays as it was."""
 
 from __future__ import annotations
 
@@ -18,8 +19,9 @@ from handlers.questions.kb.model import slugify
 
 APPROVED = "approved-faq.yaml"
 HEADER = (
-    "# FAQ entries approved by an admin from the practice leads' answers to questions (Practice\n"
-    "# Bot adds one each time an admin taps Approve under /drafts). Edit them like any FAQ entry.\n"
+    "# FAQ entries approved by an admin from the practice leads' answers to questions, and\n"
+    "# practitioners' own words approved as another phrasing of an entry (phrasing_of). Practice\n"
+    "# Bot adds one each time an admin taps Approve under /drafts. Edit them like any FAQ entry.\n"
 )
 MAX_ID = 60
 
@@ -54,6 +56,26 @@ def approved_path(data_dir: Path) -> Path:
 def add_entry(path: Path, entry: NewEntry, taken: Collection[str]) -> str:
     """Append one FAQ entry to the approved file (made, with its folder, if missing); returns
     its id."""
+    new_id = entry_id(entry.question, taken)
+    _append(
+        path,
+        {
+            "id": new_id,
+            "question": entry.question.strip(),
+            "answer": entry.answer.strip(),
+            "source": entry.source,
+            "tags": ["approved-from-expert"],
+        },
+    )
+    return new_id
+
+
+def add_phrasing(path: Path, target: str, phrasing: str) -> None:
+    """Append another way of asking the entry `target` (its id) to the approved file."""
+    _append(path, {"phrasing_of": target, "question": " ".join(phrasing.split())})
+
+
+def _append(path: Path, item: dict[str, object]) -> None:
     current = ""
     if path.exists():
         try:
@@ -67,14 +89,6 @@ def add_entry(path: Path, entry: NewEntry, taken: Collection[str]) -> str:
             raise ApproveError(
                 f"{path.name} is not a list of FAQ entries; fix it, then approve again"
             )
-    new_id = entry_id(entry.question, taken)
-    item = {
-        "id": new_id,
-        "question": entry.question.strip(),
-        "answer": entry.answer.strip(),
-        "source": entry.source,
-        "tags": ["approved-from-expert"],
-    }
     text = yaml.safe_dump([item], sort_keys=False, allow_unicode=True, width=100)
     if not current.strip():
         content = HEADER + "\n" + text
@@ -88,4 +102,3 @@ def add_entry(path: Path, entry: NewEntry, taken: Collection[str]) -> str:
     except OSError as exc:
         partial.unlink(missing_ok=True)
         raise ApproveError(f"cannot write {path}: {exc.strerror or exc}") from None
-    return new_id

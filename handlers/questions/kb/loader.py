@@ -1,10 +1,14 @@
 """Load a knowledge base folder: faq*.yaml, *.md guidance (front matter + `## ` sections),
 synonyms.yaml, not-covered.yaml. A broken file is reported by file, line and field; the rest
-still loads."""
+still loads.
+
+An item of a FAQ file may also be another phrasing of an entry defined anywhere in the folder,
+FAQ or guidance section (`phrasing_of: ID` and `question: ...`): the bot adds these to
+approved-faq.yaml when an admin approves the words a practitioner used."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -36,17 +40,18 @@ def load_kb(folder: Path, *more_faq: Path) -> tuple[KnowledgeBase, list[KbError]
     folder = Path(folder)
     errors: list[KbError] = []
     entries: list[Entry] = []
+    phrasings: list[tuple[str, str, str]] = []  # (file, entry id, phrasing)
     if not folder.is_dir():
         return KnowledgeBase(()), [KbError(str(folder), None, None, "not a folder")]
     synonyms_file = folder / SYNONYMS
     for path in sorted(folder.iterdir()):
         if path.suffix in {".yaml", ".yml"} and path.name not in {SYNONYMS, NOT_COVERED}:
-            entries += _faq_file(path, errors)
+            entries += _faq_file(path, errors, phrasings)
         elif path.suffix == ".md" and path.name.lower() != "readme.md":
             entries += _markdown_file(path, errors)
     for path in more_faq:
         if path.is_file():
-            entries += _faq_file(path, errors)
+            entries += _faq_file(path, errors, phrasings)
     seen: dict[str, str] = {}
     unique: list[Entry] = []
     for entry in entries:
@@ -62,6 +67,7 @@ def load_kb(folder: Path, *more_faq: Path) -> tuple[KnowledgeBase, list[KbError]
             continue
         seen[entry.id] = entry.source
         unique.append(entry)
+    unique = _with_phrasings(unique, phrasings, errors)
     synonyms = _synonyms(synonyms_file if synonyms_file.exists() else DEFAULT_SYNONYMS, errors)
     not_covered = folder / NOT_COVERED
     examples = read_questions(not_covered, errors) if not_covered.exists() else []
@@ -113,7 +119,25 @@ def _read(path: Path, errors: list[KbError]) -> str | None:
     return None
 
 
-def _faq_file(path: Path, errors: list[KbError]) -> list[Entry]:
+def _with_phrasings(
+    entries: list[Entry], phrasings: list[tuple[str, str, str]], errors: list[KbError]
+) -> list[Entry]:
+    more: dict[str, list[str]] = {}
+    ids = {e.id for e in entries}
+    for name, entry_id, phrasing in phrasings:
+        if entry_id not in ids:
+            errors.append(KbError(name, None, "phrasing_of", f"no entry {entry_id!r} to add to"))
+            continue
+        more.setdefault(entry_id, []).append(phrasing)
+    return [
+        replace(e, alternatives=(*e.alternatives, *more[e.id])) if e.id in more else e
+        for e in entries
+    ]
+
+
+def _faq_file(
+    path: Path, errors: list[KbError], phrasings: list[tuple[str, str, str]]
+) -> list[Entry]:
     parsed = _yaml(path, errors)
     if parsed is None:
         return []
@@ -126,6 +150,17 @@ def _faq_file(path: Path, errors: list[KbError]) -> list[Entry]:
     entries = []
     for index, item in enumerate(data):
         line = lines[index] if index < len(lines) else None
+        if isinstance(item, dict) and "phrasing_of" in item:
+            target, question = str(item["phrasing_of"]).strip(), str(item.get("question") or "")
+            if target and question.strip():
+                phrasings.append((path.name, target, question.strip()))
+            else:
+                errors.append(
+                    KbError(
+                        path.name, line, f"[{index}]", "a phrasing needs phrasing_of and question"
+                    )
+                )
+            continue
         entry = _faq_entry(path.name, line, index, item, errors)
         if entry is not None:
             entries.append(entry)

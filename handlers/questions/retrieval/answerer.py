@@ -3,8 +3,10 @@
 `bm25` ranks by BM25 alone. `hybrid` adds sentence embeddings: each entry scores its best
 phrasing (question, alternatives, sentences), the story-then-question kind of message is also
 read by its last sentence, and BM25 (normalised to the best hit) is fused with weight `ALPHA`.
-The confidence is a logistic regression over the signals of `signal_names()` (calibration.py),
-fitted out-of-fold on labelled questions and stored beside the index.
+The confidence is a pair of logistic regressions over the signals of `signal_names()`
+(calibration.py `Bands`), fitted on labelled questions and shipped with the product; they choose
+one of three replies: answer with the first entry, offer the first three as choices, or ask a
+person.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import numpy as np
 from handlers.questions.kb import Entry, KnowledgeBase
 from handlers.questions.retrieval.analysis import Analyser
 from handlers.questions.retrieval.bm25 import Bm25Index
-from handlers.questions.retrieval.calibration import Calibration
+from handlers.questions.retrieval.calibration import ANSWER, ESCALATE, Bands, Calibration
 from handlers.questions.retrieval.onnx import QUERY_PRECISION
 
 if TYPE_CHECKING:
@@ -50,6 +52,10 @@ class Hit:
     score: float
 
 
+CHOICES_SHOWN = 3  # entries offered when the bot is close but not sure
+SHORT_QUESTION = 4  # words: a question this short that would go to a person is read again
+
+
 @dataclass(frozen=True)
 class Answer:
     answered: bool
@@ -57,6 +63,8 @@ class Answer:
     entry: Entry | None
     hits: list[Hit] = field(default_factory=list)
     signals: list[float] = field(default_factory=list)
+    reply: str = ESCALATE  # ANSWER | CHOICES | ESCALATE
+    choices: tuple[Entry, ...] = ()  # the first entries, best first (for CHOICES, and after)
 
 
 @dataclass(frozen=True)
@@ -84,7 +92,7 @@ class Answerer:
         retriever: str,
         model: str = "all-MiniLM-L6-v2",
         cache_dir: Path | None = None,
-        calibration: Calibration | None = None,
+        calibration: Bands | Calibration | None = None,
         query_precision: str = QUERY_PRECISION,
     ) -> None:
         self.kb = kb
@@ -103,9 +111,11 @@ class Answerer:
             self._encoder = encoder(model, query_precision)
             self._dense = DenseIndex(kb, self._encoder, cache_dir)
             self._scope = NotCovered(kb, self._encoder, self._dense, cache_dir)
+        if isinstance(calibration, Calibration):
+            calibration = Bands(calibration)
         if calibration is not None:
             calibration.check(signal_names(retriever))
-        self.calibration = calibration
+        self.calibration: Bands | None = calibration
 
     @property
     def query_precision(self) -> str | None:
@@ -168,42 +178,51 @@ class Answerer:
     def _coverage(self, terms: set[str], index: int) -> float:
         return len(terms & self._terms[index]) / len(terms) if terms else 0.0
 
+    def words(self, question: str) -> list[str]:
+        """The question's searchable words (none: nothing to search for)."""
+        return self._analyser.words(question) if question.strip() else []
+
     def search(self, question: str, k: int = 3) -> list[Hit]:
         ranking = self.rank(question)
         return [Hit(self.kb.entries[i].id, float(ranking.scores[i])) for i in ranking.top(k)]
 
     def answer(self, question: str) -> Answer:
-        if not question.strip() or not self._analyser.words(question):
+        if not self.words(question):
             return Answer(False, 0.0, None, [])
         ranking = self.rank(question)
-        top = ranking.top(3)
-        hits = [Hit(self.kb.entries[i].id, float(ranking.scores[i])) for i in top]
-        entry = self.kb.entries[top[0]]
         if self.calibration is None:  # an uncalibrated index never claims to be sure
-            return Answer(False, 0.0, entry, hits, ranking.signals)
-        confidence = self.calibration.probability(ranking.signals)
-        sure = self.sure(question, ranking.signals)
-        return Answer(sure, confidence, entry, hits, ranking.signals)
+            reply, confidence = ESCALATE, 0.0
+        else:
+            reply, ranking = self.decide(question, ranking)
+            confidence = self.calibration.confidence(ranking.signals)
+        top = ranking.top(CHOICES_SHOWN)
+        hits = [Hit(self.kb.entries[i].id, float(ranking.scores[i])) for i in top]
+        entries = tuple(self.kb.entries[i] for i in top)
+        return Answer(
+            reply == ANSWER, confidence, entries[0], hits, ranking.signals, reply, entries
+        )
 
-    def sure(
-        self, question: str, signals: list[float], calibration: Calibration | None = None
-    ) -> bool:
-        """Whether the calibration (this answerer's, unless another is given) answers. Below its
-        floor, a question with an acronym the sentence model cannot read ("nqsw") is read once
-        more with the synonyms file's expansions before it counts as far from the guidance."""
-        calibration = calibration or self.calibration
-        if calibration is None:
-            return False
-        if calibration.answers(signals):
-            return True
-        if calibration.probability(signals) < calibration.threshold:  # the floor was not why
-            return False
+    def decide(
+        self, question: str, ranking: Ranking, calibration: Bands | None = None
+    ) -> tuple[str, Ranking]:
+        """ANSWER, CHOICES or ESCALATE by the bands (this answerer's, unless others are given),
+        and the ranking it is about. A question the bands would send to a person that holds a
+        term of the synonyms file ("nqsw", "fb") is read once more with the file's expansions,
+        since the sentence model cannot read such terms; that reading decides if it does
+        better. Only a short question (cheap to read twice) or one below the floor is read
+        again: a second reading of every long question with a term would double the time of
+        one question in thirty."""
+        bands = calibration or self.calibration
+        if bands is None:
+            return ESCALATE, ranking
+        reply = bands.reply(ranking.signals)
+        if reply != ESCALATE or not (
+            len(self.words(question)) <= SHORT_QUESTION or not bands.within(ranking.signals)
+        ):
+            return reply, ranking
         expansions = self._analyser.expansions(question)
-        if self._dense is None or self._encoder is None or not expansions:
-            return False
-        expanded = self._analyser.correct(f"{question} ({'; '.join(expansions)})")
-        nearest = float(self._dense.scores(self._encoder.encode([expanded], queries=True))[0].max())
-        again = list(signals)
-        where = calibration.signals.index(calibration.floor_signal)
-        again[where] = max(again[where], nearest)
-        return calibration.within(again)
+        if not expansions:
+            return reply, ranking
+        again = self.rank(f"{question} ({'; '.join(expansions)})")
+        second = bands.reply(again.signals)
+        return (second, again) if second != ESCALATE else (reply, ranking)

@@ -8,7 +8,15 @@ every entry than any answerable labelled question was ("banana bread recipe", "h
 outside them, where a straight line can say anything: being far from the examples of what the
 guidance does not cover read as confidence. So the calibration also keeps a floor, the lowest
 value of one signal (the best similarity to an entry) among the answerable questions it was
-fitted on (less a little slack), and never answers below it."""
+fitted on (less a little slack), and never answers below it.
+
+`Bands` holds two of these for the three ways to reply: `sure`, the chance that the first entry
+answers the question (answer it outright), and `close`, the chance that one of the first three
+does (offer them as choices). Their thresholds are chosen on out-of-fold probabilities: `sure`'s
+as low as it can be while no more than `WRONG_SHARE` of the questions fitted on would get a wrong
+first entry as their answer; `close`'s to show a right entry to as many answerable questions as
+it can while offering choices on no more than `CHOICES_SHARE` of them. Anything else, and
+anything below the floor, goes to a person."""
 
 from __future__ import annotations
 
@@ -22,6 +30,10 @@ import numpy as np
 # the floor sits this far below the least similar answerable question fitted on: the next set's
 # answerable questions reach a little lower (held out, 3 of 120 fell under a floor at the lowest)
 FLOOR_SLACK = 0.95
+# wrong answers and choices the thresholds allow on the questions fitted on: below the issue's
+# limits (0.05 and 0.40), because sets not fitted on land a little higher (measured left-out)
+WRONG_SHARE = 0.03
+CHOICES_SHARE = 0.33
 SHIPPED = Path(__file__).resolve().parents[1] / "calibration"  # the product's, one per retriever
 
 
@@ -141,3 +153,111 @@ def fit(
         probabilities = np.where(column >= calibration.floor, probabilities, 0.0)
     calibration.threshold = balanced_threshold(probabilities, labels)
     return calibration
+
+
+ANSWER, CHOICES, ESCALATE = "answer", "choices", "escalate"
+
+
+@dataclass
+class Bands:
+    """Answer outright, offer the first three entries as choices, or ask a person."""
+
+    sure: Calibration  # the first entry answers the question
+    close: Calibration | None = None  # one of the first three does; None: never offer choices
+
+    @property
+    def signals(self) -> list[str]:
+        return self.sure.signals
+
+    def within(self, features: Sequence[float]) -> bool:
+        return self.sure.within(features)
+
+    def confidence(self, features: Sequence[float]) -> float:
+        return self.sure.probability(features)
+
+    def reply(self, features: Sequence[float]) -> str:
+        """ANSWER, CHOICES or ESCALATE."""
+        if not self.within(features):
+            return ESCALATE
+        if self.sure.probability(features) >= self.sure.threshold:
+            return ANSWER
+        if self.close is not None and self.close.probability(features) >= self.close.threshold:
+            return CHOICES
+        return ESCALATE
+
+    def check(self, signals: Sequence[str]) -> None:
+        self.sure.check(signals)
+        if self.close is not None:
+            self.close.check(signals)
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = {"sure": asdict(self.sure), "close": asdict(self.close) if self.close else None}
+        path.write_text(json.dumps(data, indent=1) + "\n")
+
+    @classmethod
+    def load(cls, path: Path) -> Bands:
+        """A file of two bands, or an older file of one calibration (no choices)."""
+        data = json.loads(path.read_text())
+        if "sure" not in data:
+            return cls(Calibration(**data))
+        close = data.get("close")
+        return cls(Calibration(**data["sure"]), Calibration(**close) if close else None)
+
+
+def fit_bands(
+    features: np.ndarray,
+    first_right: np.ndarray,
+    shown_right: np.ndarray,
+    in_scope: np.ndarray,
+    signals: Sequence[str],
+    fitted_on: str = "",
+    floor_signal: str = "",
+) -> Bands:
+    """`first_right`: the first entry answers the question; `shown_right`: one of the first
+    three does; `in_scope`: the guidance answers it at all (the floor is fitted on these)."""
+    sure = _regression(features, first_right)
+    close = _regression(features, shown_right)
+    allowed = np.ones(len(in_scope), dtype=bool)
+    for part in (sure, close):
+        part.signals, part.fitted_on = list(signals), fitted_on
+        if floor_signal and in_scope.any():
+            column = features[:, part.signals.index(floor_signal)]
+            part.floor_signal = floor_signal
+            part.floor = FLOOR_SLACK * float(column[in_scope == 1].min())
+            allowed = column >= part.floor
+    p_sure = cross_validated(features, first_right)
+    p_close = cross_validated(features, shown_right)
+    sure.threshold = _sure_threshold(p_sure, first_right, allowed)
+    answered = allowed & (p_sure >= sure.threshold)
+    close.threshold = _close_threshold(p_close, shown_right, in_scope, allowed & ~answered)
+    return Bands(sure, close)
+
+
+_GRID = np.linspace(0.02, 0.99, 98)
+
+
+def _sure_threshold(probabilities: np.ndarray, right: np.ndarray, allowed: np.ndarray) -> float:
+    """The lowest threshold at which wrong first entries answered stay within WRONG_SHARE."""
+    for threshold in _GRID:
+        answered = allowed & (probabilities >= threshold)
+        if (answered & (right == 0)).mean() <= WRONG_SHARE:
+            return float(threshold)
+    return 1.0  # never sure: everything is offered as choices or goes to a person
+
+
+def _close_threshold(
+    probabilities: np.ndarray, right: np.ndarray, in_scope: np.ndarray, open_: np.ndarray
+) -> float:
+    """Among thresholds offering choices on at most CHOICES_SHARE of the questions (`open_`:
+    those neither answered nor below the floor), the one showing a right entry to the most
+    answerable questions; among equals, the highest (fewer choices)."""
+    best, shown_best = 1.0, -1
+    for threshold in _GRID:
+        offered = open_ & (probabilities >= threshold)
+        if offered.mean() > CHOICES_SHARE:
+            continue
+        shown = int((offered & (right == 1) & (in_scope == 1)).sum())
+        if shown >= shown_best:
+            best, shown_best = float(threshold), shown
+    return best
