@@ -1,4 +1,6 @@
-"""Posts written to the policy but unlike the dev set: a check that the rules generalise.
+"""A regression set: posts written to the policy, each batch added in the commit that widened the
+rules to pass it. They guard what the detector already does; they are not evidence that it
+generalises (for that, see benchmarks/moderation_cross_set.py and its left-out figures).
 
 Message level only, as the eval counts: each breach must raise at least one finding and each
 safe post none.
