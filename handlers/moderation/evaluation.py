@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.plugins import CliCommand
-from handlers.moderation.detector import Detector, DetectorSettings, Finding
+from handlers.moderation.detector import Detector, DetectorSettings, Finding, default_recognisers
 
 
 @dataclass(frozen=True)
@@ -151,15 +151,22 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--sensitivity", choices=("low", "normal", "high"), default="normal")
     parser.add_argument("--rounds", type=int, default=3, help="timed passes over the file")
+    parser.add_argument(
+        "--rules-only",
+        action="store_true",
+        help="measure the rule-based recognisers without the learned layer",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     examples = load(args.file)
-    detector = Detector(DetectorSettings(sensitivity=args.sensitivity))
+    recognisers = default_recognisers(learned=not args.rules_only)
+    detector = Detector(DetectorSettings(sensitivity=args.sensitivity), recognisers)
+    layers = "rules+learned" if any(r.name == "learned" for r in recognisers) else "rules"
     predictions, speed = timed_scans(
         detector, [e.text for e in examples], rounds=max(1, args.rounds)
     )
-    print(json.dumps(score(examples, predictions) | speed))
+    print(json.dumps({"detector": layers} | score(examples, predictions) | speed))
     if args.errors:
         for line in describe_errors(examples, predictions):
             print(line, file=sys.stderr)

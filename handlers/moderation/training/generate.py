@@ -217,6 +217,110 @@ def _choice(*options: str) -> Callable[[random.Random], str]:
 
 
 FILLERS: dict[str, Callable[[random.Random], str]] = {
+    "assessment": _choice(
+        "mental capacity assessment",
+        "carer's assessment",
+        "care act assessment",
+        "OT assessment",
+        "best interests assessment",
+        "risk assessment",
+        "review",
+    ),
+    "meeting": _choice(
+        "strategy meeting",
+        "best interests meeting",
+        "core group",
+        "MDT",
+        "team meeting",
+        "professionals meeting",
+    ),
+    "project": _choice(
+        "hospital discharge pilot",
+        "carers strategy",
+        "audit",
+        "new front door",
+        "digital records project",
+        "strengths-based pilot",
+    ),
+    "team_long": _choice(
+        "the hospital team",
+        "the discharge team",
+        "the learning disability team",
+        "the MASH",
+        "the reablement service",
+        "the fostering team",
+        "the AMHP hub",
+    ),
+    "leave": _choice(
+        "paternity leave",
+        "maternity leave",
+        "annual leave",
+        "sick leave",
+        "her holidays",
+        "a course",
+    ),
+    "topic_pro": _choice(
+        "self-neglect",
+        "contextual safeguarding",
+        "loneliness",
+        "trauma-informed practice",
+        "hoarding",
+        "the MCA",
+        "professional curiosity",
+    ),
+    "document": _choice(
+        "chronology", "court report", "care plan template", "briefing", "reflective log"
+    ),
+    "policy_news": _choice(
+        "the court deadline is Friday",
+        "the new form starts Monday",
+        "mileage claims close on the 28th",
+        "the audit is next week",
+    ),
+    "petname": _choice("Benny", "Bramble", "Rolo", "Biscuit", "Poppy", "Max", "Luna", "Teddy"),
+    "public_title": _choice(
+        "the Chief Social Worker",
+        "the local MP",
+        "the Director of Adult Services",
+        "the chief nurse",
+        "the mayor",
+    ),
+    "award": _choice(
+        "team of the year", "long service", "practice educator", "student of the year"
+    ),
+    "anon_noun": _choice(
+        "young man", "young woman", "older man", "older lady", "teenager", "gentleman", "woman"
+    ),
+    "decade": _choice("20", "30", "40", "50", "60", "70", "80", "90"),
+    "initial": lambda r: r.choice("ABCDEFGHJKLMNPRSTW"),
+    "own_family": _choice(
+        "son", "daughter", "little girl", "little boy", "husband", "wife", "mum", "dad"
+    ),
+    "own_news": _choice(
+        "starts school today",
+        "has a hospital appointment",
+        "is off sick",
+        "has sports day",
+        "broke his wrist",
+    ),
+    "month": _choice("March", "June", "September", "Christmas", "the summer", "January"),
+    "fixture": _choice(
+        "call bells", "lift", "boiler", "fire doors", "hoist", "washing machine", "wifi"
+    ),
+    "workemail": lambda r: (
+        f"{first_name(r).lower()[0]}.{surname(r).lower().replace(chr(39), '')}@{r.choice(['council.gov.uk', 'nhs.net', 'example.org', 'trust.nhs.uk', 'care-services.co.uk'])}"
+    ),
+    "show": lambda r: _pick(r, vocab.SHOWS),
+    "celebrity": lambda r: full_name(r),
+    "hymn": lambda r: _pick(r, vocab.HYMNS),
+    "longnum": lambda r: "".join(r.choice("0123456789") for _ in range(r.choice([8, 9, 10]))),
+    "supplier": _choice(
+        "linen company", "pharmacy", "laundry", "catering firm", "agency", "window cleaners"
+    ),
+    "regno": lambda r: (
+        f"{r.choice(['SIN', 'REG', 'CRN'])}-{r.randint(10000000, 99999999)}-{r.randint(1, 9999):04d}"
+    ),
+    "pcsafe": lambda r: numbers.postcode(r),
     "event": lambda r: _pick(r, vocab.CARE_EVENTS),
     "followup": _choice(
         "GP visiting this afternoon",
