@@ -112,7 +112,7 @@ def blank_pipeline() -> Any:
     register_features()
     nlp = spacy.blank("en")
     nlp.add_pipe(FEATURES)
-    tagger = nlp.add_pipe("tagger", config={"model": TAGGER_MODEL})
+    tagger: Any = nlp.add_pipe("tagger", config={"model": TAGGER_MODEL})
     tagger.add_label("O")
     for label in LABELS:
         tagger.add_label(f"B-{label}")
@@ -152,10 +152,11 @@ def train(
     With `max_minutes` (0: no limit) training stops early rather than pass that time; the epochs
     run are kept in nlp.meta, so a model stopped by the clock can be retrained with --epochs."""
     import spacy
-    from spacy.util import compounding, minibatch
+    from thinc.api import compounding, fix_random_seed
 
+    minibatch: Any = spacy.util.minibatch  # untyped in spaCy
     one_thread()
-    spacy.util.fix_random_seed(seed)
+    fix_random_seed(seed)
     rng = random.Random(seed)
     nlp = blank_pipeline()
     examples = [to_example(nlp, row) for row in rows]

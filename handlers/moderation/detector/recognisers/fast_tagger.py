@@ -11,7 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from thinc.api import NumpyOps
+
+from handlers.moderation.detector.recognisers.spacy_runtime import spacy
+
+spacy()  # thinc through spaCy, without torch
+from thinc.api import NumpyOps  # noqa: E402
 
 _OPS = NumpyOps()
 
@@ -71,7 +75,8 @@ class FastTagger:
         y /= var
         y *= norm[0]
         y += norm[1]
-        return y
+        result: np.ndarray = y
+        return result
 
     def _expand(self, x: np.ndarray) -> np.ndarray:
         width = self._window
@@ -100,4 +105,5 @@ class FastTagger:
         logits = x @ self._out_w + self._out_b
         logits -= logits.max(axis=1, keepdims=True)
         exp = np.exp(logits)
-        return exp / exp.sum(axis=1, keepdims=True)
+        probabilities: np.ndarray = exp / exp.sum(axis=1, keepdims=True)
+        return probabilities

@@ -24,8 +24,11 @@ from handlers.moderation.detector.settings import DetectorSettings
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "model"
 FEATURES = "practicebot_name_features"
-# The model reads at most this many characters around each part of a very long post.
+# The model reads a long post in windows of this many characters, and no more than _MOST of it:
+# a post longer than a long letter is read by the rules alone past that point, so that a pasted
+# document or a flood of characters still gets its decision in well under a second.
 _WINDOW = 4000
+_MOST = 20_000
 
 _KIND = {
     "PERSON": "a name",
@@ -82,17 +85,19 @@ def add_features(doc: Any) -> Any:
 
 
 def register_features() -> None:
-    from spacy.language import Language
+    from handlers.moderation.detector.recognisers.spacy_runtime import spacy
+
+    Language = spacy().language.Language
 
     if not Language.has_factory(FEATURES):
         Language.component(FEATURES, func=add_features)
 
 
 def load_model(path: Path = MODEL_DIR) -> Any:
-    import spacy
+    from handlers.moderation.detector.recognisers.spacy_runtime import spacy
 
     register_features()
-    return spacy.load(path)
+    return spacy().load(path)
 
 
 def model_available(path: Path = MODEL_DIR) -> bool:
@@ -368,16 +373,13 @@ class LearnedRecogniser:
         ids = arrays[:, : len(self.columns)].copy()
         ids[:, self._feature_column] = column
         scores = self._fast.probabilities(ids)
-        tags: list[str] = []
-        probs: list[float] = []
-        for row in scores.tolist():
-            inside = 1.0 - row[self._outside]
-            if inside >= self._floor:
-                best = max((i for i in range(len(row)) if i != self._outside), key=row.__getitem__)
-                tags.append(self._labels[best])
-            else:
-                tags.append("O")
-            probs.append(inside)
+        inside = 1.0 - scores[:, self._outside]
+        scores[:, self._outside] = -1.0
+        best = scores.argmax(axis=1)
+        best[inside < self._floor] = self._outside
+        labels = self._labels
+        tags = [labels[i] for i in best.tolist()]
+        probs: list[float] = inside.tolist()
         offsets = [(start, start + length) for start, length in arrays[:, -2:].tolist()]
         return offsets, tags, probs
 
@@ -387,7 +389,7 @@ class LearnedRecogniser:
         beliefs: list[tuple[list[int], list[int], list[float]]] = []
         doc.notes[self.name] = beliefs
         care: list[re.Match[str]] | None = None
-        for offset in range(0, max(1, len(text)), _WINDOW):
+        for offset in range(0, max(1, min(len(text), _MOST)), _WINDOW):
             piece = text[offset : offset + _WINDOW]
             if not piece.strip():
                 continue
