@@ -2,8 +2,9 @@
 
 The rules know formats and checksums; the model knows what a post is about, so it finds a lone
 first name in a post about a fall, or an age, a village and a rare detail spread over a sentence.
-It ships in `handlers/moderation/detector/model/` with the command that trained it and its
-left-out figures (`meta.json`). A post is held when the rules or the model find something.
+It ships in `handlers/moderation/detector/model/` with the command and data that trained it
+(`training.json`) and its left-out figures (`README.md`). A post is held when the rules or the
+model find something.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from handlers.moderation.detector.document import Document
+from handlers.moderation.detector.findings import noun
 from handlers.moderation.detector.lexicon import is_first_name, is_last_name, zipf
 from handlers.moderation.detector.recogniser import Hit
 from handlers.moderation.detector.recognisers.context import PERSONAL, SERVICE, office_number_before
@@ -30,18 +32,6 @@ FEATURES = "practicebot_name_features"
 _WINDOW = 4000
 _MOST = 20_000
 
-_KIND = {
-    "PERSON": "a name",
-    "NHS_NUMBER": "an NHS or CHI number",
-    "NINO": "a National Insurance number",
-    "DATE_OF_BIRTH": "a date of birth",
-    "ADDRESS": "an address",
-    "POSTCODE": "a postcode",
-    "PHONE": "a phone number",
-    "EMAIL": "an e-mail address",
-    "CASE_REF": "a case or record number",
-    "QUASI": "a description that singles one person out",
-}
 # Only the types rules guess from context; checksums and formats are never overruled.
 VETOED = frozenset({"PERSON", "QUASI"})
 # Care words as a moderator would name the subject of the post.
@@ -136,13 +126,11 @@ def reason_for(
     end: int,
     matches: list[re.Match[str]] | None = None,
 ) -> str:
-    noun = _KIND.get(kind, "an identifying detail")
-    if kind == "PERSON" and " " not in text.strip():
-        noun = "a first name"
+    words = "a first name" if kind == "PERSON" and " " not in text.strip() else noun(kind)
     topic = topic_of(lower, start, end, matches) if kind in {"PERSON", "QUASI"} else None
     if topic and kind in {"PERSON", "QUASI"}:
-        return f"{noun}, in a post about {topic_words(topic)}"
-    return f"{noun}, read from the words around it"
+        return f"{words}, in a post about {topic_words(topic)}"
+    return f"{words}, read from the words around it"
 
 
 _NUMBER_WORD = re.compile(
