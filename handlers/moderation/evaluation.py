@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.plugins import CliCommand
-from handlers.moderation.detector import Detector, DetectorSettings, Finding
+from handlers.moderation.detector import Detector, DetectorSettings, Finding, default_recognisers
 
 
 @dataclass(frozen=True)
@@ -48,14 +48,19 @@ def load_rows(rows: Iterable[dict[str, Any]]) -> list[Example]:
 def score(examples: Sequence[Example], predictions: Sequence[Sequence[Finding]]) -> dict[str, Any]:
     tp = fp = fn = 0
     spans_total = spans_hit = 0
+    by_type: dict[str, list[int]] = {}
     for example, findings in zip(examples, predictions, strict=True):
         flagged = bool(findings)
         tp += flagged and example.breach
         fp += flagged and not example.breach
         fn += (not flagged) and example.breach
-        for start, end, _ in example.spans:
+        for start, end, kind in example.spans:
+            hit = any(f.start < end and start < f.end for f in findings)
             spans_total += 1
-            spans_hit += any(f.start < end and start < f.end for f in findings)
+            spans_hit += hit
+            counts = by_type.setdefault(kind, [0, 0])
+            counts[0] += hit
+            counts[1] += 1
     precision = tp / (tp + fp) if tp + fp else 1.0
     recall = tp / (tp + fn) if tp + fn else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
@@ -65,6 +70,10 @@ def score(examples: Sequence[Example], predictions: Sequence[Sequence[Finding]])
         "recall": round(recall, 4),
         "f1": round(f1, 4),
         "span_recall": round(spans_hit / spans_total, 4) if spans_total else 1.0,
+        # A span counts as found when any finding overlaps it, whatever type the finding has.
+        "span_recall_by_type": {
+            kind: round(hit / total, 4) for kind, (hit, total) in sorted(by_type.items())
+        },
         "true_positives": tp,
         "false_positives": fp,
         "false_negatives": fn,
@@ -142,15 +151,22 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--sensitivity", choices=("low", "normal", "high"), default="normal")
     parser.add_argument("--rounds", type=int, default=3, help="timed passes over the file")
+    parser.add_argument(
+        "--rules-only",
+        action="store_true",
+        help="measure the rule-based recognisers without the learned layer",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     examples = load(args.file)
-    detector = Detector(DetectorSettings(sensitivity=args.sensitivity))
+    recognisers = default_recognisers(learned=not args.rules_only)
+    detector = Detector(DetectorSettings(sensitivity=args.sensitivity), recognisers)
+    layers = "rules+learned" if any(r.name == "learned" for r in recognisers) else "rules"
     predictions, speed = timed_scans(
         detector, [e.text for e in examples], rounds=max(1, args.rounds)
     )
-    print(json.dumps(score(examples, predictions) | speed))
+    print(json.dumps({"detector": layers} | score(examples, predictions) | speed))
     if args.errors:
         for line in describe_errors(examples, predictions):
             print(line, file=sys.stderr)

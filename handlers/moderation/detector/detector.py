@@ -36,13 +36,26 @@ _PRIORITY = {
 }
 
 
-def default_recognisers(statistical_model: str | None = None) -> list[Recogniser]:
-    """The rule-based recognisers; with `statistical_model` (a spaCy package name) a NER layer too."""
+def default_recognisers(
+    statistical_model: str | None = None, learned: bool = True
+) -> list[Recogniser]:
+    """The rule-based recognisers, and the shipped learned layer unless `learned` is False.
+
+    With `statistical_model` (a spaCy package name) a general-purpose NER layer is added too.
+    """
     extra: list[Recogniser] = []
     if statistical_model is not None:
         from handlers.moderation.detector.recognisers.statistical import StatisticalNameRecogniser
 
         extra.append(StatisticalNameRecogniser(statistical_model))
+    if learned:
+        from handlers.moderation.detector.recognisers.learned import (
+            LearnedRecogniser,
+            model_available,
+        )
+
+        if model_available():
+            extra.append(LearnedRecogniser())
     return [
         *extra,
         EmailRecogniser(),
@@ -73,11 +86,19 @@ class Detector:
 
     def scan(self, text: str) -> list[Finding]:
         doc = Document(text)
-        hits = [
-            hit
+        found = [
+            (recogniser, hit)
             for recogniser in self.recognisers
             for hit in recogniser.find(doc, self.settings)
             if hit.confidence >= self.settings.threshold and hit.end > hit.start
+        ]
+        # A second look: a recogniser that reads context may overrule another's weak guess
+        # (a name in a rota post, a singer in a singalong list).
+        reviewers = [r for r in self.recognisers if hasattr(r, "second_look")]
+        hits = [
+            (getattr(recogniser, "exact", True), hit)
+            for recogniser, hit in found
+            if all(r is recogniser or r.second_look(doc, hit) for r in reviewers)
         ]
         return [
             self._to_finding(doc, hit)
@@ -91,12 +112,18 @@ class Detector:
         return doc.text[hit.start : hit.end].casefold().strip() in self._allowed
 
     @staticmethod
-    def _without_overlaps(hits: list[Hit]) -> list[Hit]:
+    def _without_overlaps(hits: list[tuple[bool, Hit]]) -> list[Hit]:
+        # Exact recognisers (rules: checksums, formats, cues) are placed first; a learned layer,
+        # whose span edges are a tagger's guess, only adds findings where none overlaps.
         # QUASI spans a whole description; it only stands where nothing more specific was found.
         # Chosen spans never overlap, so a new one need only be checked against its neighbours.
         starts: list[int] = []
         chosen: list[Hit] = []
-        for hit in sorted(hits, key=lambda h: (_PRIORITY.get(h.type, 99), -h.confidence, h.start)):
+        ordered = sorted(
+            hits,
+            key=lambda p: (not p[0], _PRIORITY.get(p[1].type, 99), -p[1].confidence, p[1].start),
+        )
+        for _, hit in ordered:
             at = bisect.bisect_left(starts, hit.start)
             if at > 0 and chosen[at - 1].end > hit.start:
                 continue

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 # Zero-width, soft hyphen, word joiner, BOM and the bidi controls: invisible, so they only hide digits.
 _INVISIBLE = frozenset(
@@ -87,6 +88,8 @@ class Document:
     original: str
     text: str = field(init=False)
     _origin: list[int] | None = field(init=False, repr=False)
+    # What one recogniser learned of the post that another step may read (the model's beliefs).
+    notes: dict[str, Any] = field(init=False, repr=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         original = self.original

@@ -78,9 +78,14 @@ def redact(text: str, findings: Sequence[Finding]) -> str:
     return "".join(parts)
 
 
+def noun(kind: str) -> str:
+    """'a name', 'an NHS or CHI number': one type in words."""
+    return _NOUNS.get(kind, kind.lower())
+
+
 def describe(findings: Iterable[Finding]) -> str:
     """'a name, an address, an NHS number': what was found, each type once."""
-    return ", ".join(_NOUNS.get(kind, kind.lower()) for kind in _types_in_order(findings))
+    return ", ".join(noun(kind) for kind in _types_in_order(findings))
 
 
 def reasons(findings: Iterable[Finding]) -> list[str]:
