@@ -198,6 +198,8 @@ class QuestionsFeature:
             answer.confidence,
             "answered" if answer.answered else "escalated",
         )
+        answered = answer.answered and answer.entry is not None
+        ctx.metrics.answers.labels("from_guidance" if answered else "to_experts").inc()
         if answer.answered and answer.entry is not None:
             text = f"{answer.entry.answer_text()}\nSource: {answer.entry.citation()}"
             buttons = (
@@ -390,6 +392,7 @@ class QuestionsFeature:
             answering_since=None,
             answered_at=ctx.clock.now(),
         )
+        ctx.metrics.answers.labels("from_an_expert").inc()
         asked_in = Chat(row.platform, row.chat_id, ChatKind(row.chat_kind), row.chat_title)
         await ctx.act(
             Send(
