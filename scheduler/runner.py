@@ -10,6 +10,7 @@ running the jobs and tries to lead again like the others.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Sequence
@@ -27,6 +28,7 @@ log = logging.getLogger(__name__)
 ADVISORY_LOCK_ID = 0x5072_6163  # "Prac": the scheduler's leadership lock
 LEADER_RETRY = 5.0  # seconds; one cheap query per instance each time
 LEAD_JOB = "scheduler.lead"
+STOP_WAIT = 10.0  # seconds a running job may take to finish when the bot stops
 
 
 class JobRunner:
@@ -35,6 +37,7 @@ class JobRunner:
         self._jobs = list(jobs)
         self._scheduler = AsyncIOScheduler(timezone="UTC")
         self._lock_conn: AsyncConnection | None = None
+        self._running: set[asyncio.Task[object]] = set()
         self.leading = False
 
     async def start(self) -> None:
@@ -54,6 +57,15 @@ class JobRunner:
             )
 
     async def stop(self) -> None:
+        # No new runs; a job still running ends before the store closes under it (a SQLite
+        # connection left open would keep the process from exiting). APScheduler's own shutdown
+        # would cancel it half-way.
+        self._scheduler.pause()
+        if self._running:
+            _, late = await asyncio.wait(set(self._running), timeout=STOP_WAIT)
+            for task in late:
+                task.cancel()
+            await asyncio.gather(*late, return_exceptions=True)
         self._scheduler.shutdown(wait=False)
         if self._lock_conn is not None:
             # the connection goes back to the pool, so the session-level lock must be let go
@@ -139,6 +151,10 @@ class JobRunner:
     async def _run(self, item: ScheduledJob) -> None:
         started = time.perf_counter()
         outcome = "ok"
+        task = asyncio.current_task()
+        if task is not None:
+            self._running.add(task)
+            task.add_done_callback(self._running.discard)
         try:
             await item.job(self._ctx)
         except Exception:

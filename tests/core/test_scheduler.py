@@ -7,6 +7,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 
 import pytest
+from sqlalchemy import text
 
 from bot.context import Context
 from bot.feature import ScheduledJob
@@ -101,3 +102,22 @@ def _leads(runner: JobRunner) -> Callable[[], Awaitable[bool]]:
         return runner.leading
 
     return asked
+
+
+async def test_stopping_lets_a_running_job_finish_before_the_store_closes(store: Store) -> None:
+    started = asyncio.Event()
+    finished: list[str] = []
+
+    async def slow(ctx: Context) -> None:
+        started.set()
+        await asyncio.sleep(0.2)
+        async with ctx.store.session() as s:  # still has its database
+            await s.execute(text("SELECT 1"))
+        finished.append("slow")
+
+    async with make_app(store, RecordingAdapter(), []) as app:
+        runner = JobRunner(app.ctx, [ScheduledJob("slow", 3600, slow)])
+        await runner.start()
+        await asyncio.wait_for(started.wait(), 10)
+        await runner.stop()
+        assert finished == ["slow"]
