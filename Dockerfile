@@ -21,6 +21,7 @@ USER practicebot
 # only leaves it on torch
 RUN python -c "from handlers.questions.retrieval.dense import encoder; e = encoder('all-MiniLM-L6-v2'); print(e.runtime, e.query_precision)"
 EXPOSE 3000
+# alive = answering on run's HTTP port (the port also serves /readyz for a load balancer)
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
-  CMD ["python", "-m", "bot", "health"]
+  CMD ["python", "-c", "import urllib.request as r; r.urlopen('http://127.0.0.1:3000/healthz', timeout=4)"]
 CMD ["python", "-m", "bot", "run"]

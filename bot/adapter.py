@@ -9,7 +9,15 @@ from typing import Protocol, runtime_checkable
 from bot.actions import Action, Result
 from bot.events import Event
 
-EventSink = Callable[[Event], Awaitable[None]]
+
+class EventSink(Protocol):
+    """Where an adapter puts each event (the app's `handle`). Returns once the event is handled;
+    with `answer_within` seconds, by then if it is recorded (the work goes on after). Raises
+    `bot.errors.SendAgain` when the platform must send it again: answer 5xx, do not confirm."""
+
+    def __call__(
+        self, event: Event, /, *, answer_within: float | None = None
+    ) -> Awaitable[None]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,3 +58,21 @@ class HasCommandMenu(Protocol):
     commands the features registered before it starts."""
 
     async def set_commands(self, menu: Sequence[MenuEntry]) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Probe:
+    """What the operators' endpoints ask the app."""
+
+    # None when the app has started and its database answers; else why not, in one line
+    not_ready: Callable[[], Awaitable[str | None]]
+    # the app's metrics as Prometheus text, and its content type
+    metrics: Callable[[], tuple[bytes, str]]
+
+
+@runtime_checkable
+class ServesHttp(Protocol):
+    """An adapter with an HTTP port (run's --port): the app hands it the probe before it starts,
+    so the port also answers GET /healthz, /readyz and /metrics."""
+
+    def serve_operators(self, probe: Probe) -> None: ...

@@ -2,28 +2,37 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 from contextlib import AsyncExitStack
 from datetime import timedelta
 from types import TracebackType
+from typing import Any
+
+from sqlalchemy import event as sqlalchemy_event
 
 from bot import plugins
-from bot.adapter import Adapter, HasCommandMenu
+from bot.adapter import Adapter, HasCommandMenu, Probe, ServesHttp
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.context import Context
 from bot.crypto import Crypto
+from bot.errors import StorageUnavailable
 from bot.events import Chat, ChatKind, Event
 from bot.feature import AppBuilder, Feature, load_features
+from bot.intake import Intake, purge_processed_events
 from bot.members import Members
+from bot.metrics import Metrics
 from bot.outbox import Outbox
-from bot.pipeline import build_pipeline, purge_processed_events
+from bot.pipeline import build_pipeline
 from bot.rooms import Rooms
 from bot.store import Store
 
 log = logging.getLogger(__name__)
 PURGE_EVERY_SECONDS = 3600.0
+READY_PING_SECONDS = 2.0
+DRAIN_SECONDS = 30.0
 
 
 async def _purge(ctx: Context) -> None:
@@ -58,14 +67,16 @@ class App:
             crypto = Crypto(secret.get_secret_value())
         rooms = Rooms(self.store, self.clock)
         members = Members(self.store, self.clock)
+        self.metrics = Metrics()
         self.ctx = Context(
             settings=settings,
             store=self.store,
             clock=self.clock,
             rooms=rooms,
             members=members,
-            outbox=Outbox(self.adapters, rooms, members),
+            outbox=Outbox(self.adapters, rooms, members, self.metrics),
             crypto_key=crypto,
+            metrics=self.metrics,
         )
         self.features = list(features) if features is not None else load_features(settings)
         self.builder = AppBuilder(settings)
@@ -73,9 +84,12 @@ class App:
         for feature in self.features:
             feature.setup(self.builder)
         self.builder.router.freeze()
-        self._pipeline = build_pipeline(self.ctx, self.builder.router)
+        self._intake = Intake(self.ctx, build_pipeline(self.ctx, self.builder.router))
+        self.metrics.events_in_hand.set_function(lambda: self._intake.in_hand)
         self._run_scheduler = run_scheduler
         self._exit = AsyncExitStack()
+        self._started = False
+        self.probe = Probe(self._not_ready, self.metrics.exposition)
 
     async def __aenter__(self) -> App:
         try:
@@ -89,18 +103,24 @@ class App:
     async def _start(self) -> None:
         await self.store.start()
         self._exit.push_async_callback(self.store.stop)
+        self._count_database_errors()
         await self._register_configured_chats()
         for feature in self.features:
             await feature.start(self.ctx)
             self._exit.push_async_callback(feature.stop, self.ctx)
+        # after the adapters stop taking events, work answered before it finished may end
+        self._exit.push_async_callback(self._intake.drain, DRAIN_SECONDS)
         menu = self.builder.router.menu()
         for adapter in self.adapters.values():
             if isinstance(adapter, HasCommandMenu):
                 await adapter.set_commands(menu)
+            if isinstance(adapter, ServesHttp):
+                adapter.serve_operators(self.probe)
             await adapter.start(self.handle)
             self._exit.push_async_callback(adapter.stop)
         if self._run_scheduler and self.builder.jobs.items:
             await self._start_scheduler()
+        self._started = True
         log.info(
             "started",
             extra={
@@ -126,14 +146,33 @@ class App:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        self._started = False
         await self._exit.aclose()
 
-    async def handle(self, event: Event) -> None:
-        """The sink every adapter pushes events into. Never raises: the adapter loop goes on."""
+    async def handle(self, event: Event, /, *, answer_within: float | None = None) -> None:
+        """The sink every adapter pushes events into (see `bot.adapter.EventSink`). Raises only
+        SendAgain: a handler's failure is answered politely and the adapter loop goes on."""
+        await self._intake.handle(event, answer_within=answer_within)
+
+    async def _not_ready(self) -> str | None:
+        if not self._started:
+            return "starting"
         try:
-            await self._pipeline(event)
-        except Exception:
-            log.exception("event lost to an unexpected error", extra={"event_id": event.event_id})
+            async with asyncio.timeout(READY_PING_SECONDS):
+                await self.store.ping()
+        except TimeoutError:
+            return f"the database did not answer within {READY_PING_SECONDS:g}s"
+        except StorageUnavailable as exc:
+            return str(exc)
+        return None
+
+    def _count_database_errors(self) -> None:
+        def counted(_context: Any) -> None:
+            self.metrics.database_errors.inc()
+
+        engine = self.store.engine.sync_engine
+        sqlalchemy_event.listen(engine, "handle_error", counted)
+        self._exit.callback(sqlalchemy_event.remove, engine, "handle_error", counted)
 
     async def run_jobs_once(self) -> None:
         """Run every scheduled job once, now (console `@tick`, tests)."""

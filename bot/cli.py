@@ -41,7 +41,12 @@ def build_parser() -> argparse.ArgumentParser:
         common,
         "start every adapter whose token is set (Slack, Telegram); with none, the console group",
     )
-    run.add_argument("--port", type=int, default=3000, help="HTTP port for Slack/Telegram webhooks")
+    run.add_argument(
+        "--port",
+        type=_port,
+        default=3000,
+        help="the HTTP port: Slack's events, Telegram's webhook, /healthz, /readyz, /metrics",
+    )
     run.set_defaults(func=cmd_run)
 
     console = _command(
@@ -51,6 +56,11 @@ def build_parser() -> argparse.ArgumentParser:
         "the console closed group in this terminal: post as several members, press buttons",
     )
     console.add_argument("--script", help="play a script FILE (or - for stdin) and exit")
+    console.add_argument(
+        "--port",
+        type=_port,
+        help="serve /healthz, /readyz and /metrics on 127.0.0.1:PORT (console.http_port)",
+    )
     console.set_defaults(func=cmd_console)
 
     check = _command(
@@ -237,7 +247,21 @@ async def _serve(settings: Settings, port: int) -> None:
 
 
 def cmd_console(args: argparse.Namespace) -> int:
-    return _console(settings_from(args), args.script)
+    settings = settings_from(args)
+    if args.port is not None:
+        console = settings.console.model_copy(update={"http_port": args.port})
+        settings = settings.model_copy(update={"console": console})
+    return _console(settings, args.script)
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is 1 to 65535, got {port}")
+    return port
 
 
 def _console(settings: Settings, script: str | None) -> int:

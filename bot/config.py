@@ -65,6 +65,8 @@ class ConsoleSection(Section):
     members: list[str] = Field(default_factory=lambda: ["alice", "bob", "priya", "sam"])
     moderators: list[str] = Field(default_factory=lambda: ["mod"])
     experts: list[str] = Field(default_factory=lambda: ["expert"])
+    # serve /healthz, /readyz and /metrics on 127.0.0.1 at this port (`console --port`); off when unset
+    http_port: int | None = Field(default=None, ge=1, le=65535)
 
 
 class ModerationSection(Section):

@@ -14,6 +14,7 @@ from bot.crypto import Crypto
 from bot.errors import ConfigError
 from bot.events import Message
 from bot.members import Members
+from bot.metrics import Metrics
 from bot.outbox import Outbox
 from bot.rooms import Rooms
 from bot.services import Services
@@ -44,6 +45,7 @@ class Context:
     crypto_key: Crypto | None
     services: Services = field(default_factory=Services)
     moderation: ModerationGate = field(default_factory=OpenGate)
+    metrics: Metrics = field(default_factory=Metrics)
 
     @property
     def crypto(self) -> Crypto:

@@ -15,6 +15,12 @@ class StorageUnavailable(PracticeBotError):
     """The database cannot be reached."""
 
 
+class SendAgain(PracticeBotError):
+    """An event was not taken: the database could not record it, or another instance is still
+    handling it. Nothing was acknowledged, so the platform should send it again: a webhook answers
+    503, a poller does not confirm it."""
+
+
 class PlatformError(PracticeBotError):
     """A platform refused or failed an action."""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from dataclasses import replace
 
 from bot.actions import Action, Delete, PrivateNotice, Result, Send, Update
@@ -11,6 +12,7 @@ from bot.adapter import Adapter
 from bot.errors import ChatMoved, PlatformError, RecipientUnreachable, RetryAfter
 from bot.events import Chat, ChatKind
 from bot.members import Members
+from bot.metrics import Metrics
 from bot.rooms import Rooms
 
 log = logging.getLogger(__name__)
@@ -27,10 +29,17 @@ def platform_of(action: Action) -> str:
 
 
 class Outbox:
-    def __init__(self, adapters: dict[str, Adapter], rooms: Rooms, members: Members) -> None:
+    def __init__(
+        self,
+        adapters: dict[str, Adapter],
+        rooms: Rooms,
+        members: Members,
+        metrics: Metrics | None = None,
+    ) -> None:
         self._adapters = adapters
         self._rooms = rooms
         self._members = members
+        self._metrics = metrics or Metrics()
 
     @property
     def platforms(self) -> list[str]:
@@ -47,7 +56,7 @@ class Outbox:
         waited = 0.0
         while True:
             try:
-                return await adapter.perform(action)
+                return await self._perform(adapter, action)
             except RetryAfter as exc:
                 if not wait or waited + exc.seconds > MAX_RETRY_WAIT:
                     raise
@@ -66,6 +75,24 @@ class Outbox:
                     # removed from the group (or it is gone): stop sending there until /setup again
                     await self._rooms.deactivate(action.chat)
                 raise
+
+    async def _perform(self, adapter: Adapter, action: Action) -> Result:
+        kind = type(action).__name__
+        started = time.perf_counter()
+        outcome = "refused"
+        try:
+            result = await adapter.perform(action)
+            outcome = "ok"
+            return result
+        except RetryAfter:
+            outcome = "rate_limited"
+            self._metrics.rate_limited.labels(adapter.platform).inc()
+            raise
+        finally:
+            self._metrics.actions.labels(adapter.platform, kind, outcome).inc()
+            self._metrics.action_seconds.labels(adapter.platform).observe(
+                time.perf_counter() - started
+            )
 
     async def _notice_later(self, notice: PrivateNotice) -> Result:
         """Keep the notice for when the member opens a DM; nudge them, revealing nothing, in the group."""

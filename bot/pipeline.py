@@ -1,42 +1,27 @@
-"""The pipeline every event passes: de-duplicate, guard, screen group posts, route.
+"""The pipeline every event passes once it is recorded (bot/intake.py): guard, screen group
+posts, route.
 
 Middlewares share one shape, `async (event, ctx, call_next)`, and are composed once at start-up.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import time
 import unicodedata
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
-from datetime import timedelta
 from functools import partial
-from typing import TypeVar
-
-from sqlalchemy import delete, update
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from bot.context import Context
-from bot.errors import StorageUnavailable
 from bot.events import ButtonPressed, ChatKind, ChatMigrated, Event, Message
+from bot.intake import from_database
 from bot.replies import reply
 from bot.router import Router
-from bot.store.models import ProcessedEvent
 
 log = logging.getLogger("bot.pipeline")
 
-T = TypeVar("T")
 Next = Callable[[Event], Awaitable[None]]
 Middleware = Callable[[Event, Context, Next], Awaitable[None]]
-
-CLAIM_LEASE = timedelta(seconds=60)  # a claim older than this belongs to a crashed process
-STORAGE_BACKOFF = (0.5, 1, 2, 4, 8, 15, 30, 60)
-
-
-class Duplicate(Exception):
-    pass
 
 
 def compose(middlewares: Sequence[Middleware], ctx: Context, endpoint: Next) -> Next:
@@ -46,104 +31,13 @@ def compose(middlewares: Sequence[Middleware], ctx: Context, endpoint: Next) -> 
     return handler
 
 
-async def log_event(event: Event, ctx: Context, call_next: Next) -> None:
-    """One structured line per event; never the text of a post."""
-    started = time.perf_counter()
-    outcome = "handled"
-    try:
-        await call_next(event)
-    except Duplicate:
-        outcome = "duplicate"
-    except Exception:
-        outcome = "failed"
-        raise
-    finally:
-        log.info(
-            "event",
-            extra={
-                "event": type(event).__name__,
-                "event_id": event.event_id,
-                "platform": event.platform,
-                "chat": event.chat.key,
-                "chat_kind": event.chat.kind.value,
-                "user": event.user.key,
-                "outcome": outcome,
-                "ms": round((time.perf_counter() - started) * 1000, 1),
-            },
-        )
-
-
-async def deduplicate(event: Event, ctx: Context, call_next: Next) -> None:
-    """Process each platform event id once, across retries, instances and restarts."""
-    if not await _with_storage_retry(partial(_claim, event, ctx)):
-        raise Duplicate(event.dedup_key)
-    await call_next(event)
-    await _with_storage_retry(partial(_finish, event, ctx))
-
-
-async def _claim(event: Event, ctx: Context) -> bool:
-    now = ctx.clock.now()
-    try:
-        async with ctx.store.session() as s:
-            s.add(ProcessedEvent(key=event.dedup_key, claimed_at=now, done=False))
-        return True
-    except IntegrityError:
-        pass
-    # Someone claimed it. Take it over only if that claim is stale and never finished (a crash).
-    async with ctx.store.session() as s:
-        taken = await s.execute(
-            update(ProcessedEvent)
-            .where(
-                ProcessedEvent.key == event.dedup_key,
-                ProcessedEvent.done.is_(False),
-                ProcessedEvent.claimed_at < now - CLAIM_LEASE,
-            )
-            .values(claimed_at=now)
-        )
-        return bool(getattr(taken, "rowcount", 0))
-
-
-async def purge_processed_events(ctx: Context) -> int:
-    """Forget event ids older than `bot.processed_events_days`: no platform re-sends them."""
-    cutoff = ctx.clock.now() - timedelta(days=ctx.settings.bot.processed_events_days)
-    async with ctx.store.session() as s:
-        gone = await s.execute(delete(ProcessedEvent).where(ProcessedEvent.claimed_at < cutoff))
-    count = int(getattr(gone, "rowcount", 0) or 0)
-    if count:
-        log.info("processed event ids purged", extra={"count": count})
-    return count
-
-
-async def _finish(event: Event, ctx: Context) -> None:
-    async with ctx.store.session() as s:
-        await s.execute(
-            update(ProcessedEvent).where(ProcessedEvent.key == event.dedup_key).values(done=True)
-        )
-
-
-async def _with_storage_retry(operation: Callable[[], Awaitable[T]]) -> T:
-    """Keep the event while the database is away: back off and try again."""
-    for delay in (*STORAGE_BACKOFF, None):
-        try:
-            return await operation()
-        except (SQLAlchemyError, OSError, StorageUnavailable) as exc:
-            if isinstance(exc, IntegrityError) or delay is None:
-                raise
-            log.warning(
-                "storage unavailable, retrying",
-                extra={"seconds": delay, "error": type(exc).__name__},
-            )
-            await asyncio.sleep(delay)
-    raise AssertionError("unreachable")
-
-
 async def guard(event: Event, ctx: Context, call_next: Next) -> None:
     """A failing handler is logged with context and answered politely; the adapter loop goes on."""
     try:
         await call_next(event)
-    except Duplicate:
-        raise
-    except Exception:
+    except Exception as exc:
+        if from_database(exc):
+            raise  # not the handler's fault: the intake has the platform send it again
         log.exception(
             "handler failed",
             extra={
@@ -219,8 +113,6 @@ async def follow_migration(event: Event, ctx: Context, call_next: Next) -> None:
 
 
 MIDDLEWARES: tuple[Middleware, ...] = (
-    log_event,
-    deduplicate,
     guard,
     sanitise,
     follow_migration,

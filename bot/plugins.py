@@ -65,7 +65,8 @@ class AdapterPlugin:
     configured: Callable[[Settings], bool]
     # raises ConfigError with one line; builds nothing, reaches nothing
     check: Callable[[Settings], None]
-    create: Callable[..., Adapter]  # (settings, store, *, port) -> Adapter
+    # (settings, store, *, port) -> Adapter; every adapter gets run's one HTTP port
+    create: Callable[..., Adapter]
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +117,6 @@ def adapters() -> list[AdapterPlugin]:
 
 
 def create_adapters(settings: Settings, store: Store, port: int) -> list[Adapter]:
-    """Every configured platform's adapter; each on its own port from `port` up."""
+    """Every configured platform's adapter, all on the one HTTP port of `run`."""
     chosen = [p for p in adapters() if p.configured(settings)]
-    return [p.create(settings, store, port=port + n) for n, p in enumerate(chosen)]
+    return [p.create(settings, store, port=port) for p in chosen]

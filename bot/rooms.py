@@ -1,10 +1,19 @@
-"""Which chat plays which role: practice groups, the moderators' room, the experts' room."""
+"""Which chat plays which role: practice groups, the moderators' room, the experts' room.
+
+Every group post asks for its chat's role and options and for its moderators' room, so what was
+read is kept for `CACHE_SECONDS`: a change made here shows at once, one made by another instance
+(a moderator's /mode there) within that time.
+"""
 
 from __future__ import annotations
 
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.config import ChatRole
@@ -12,16 +21,38 @@ from bot.events import Chat, ChatKind
 from bot.store import Store
 from bot.store.models import ChatRecord
 
+CACHE_SECONDS = 5.0
+
 
 class Rooms:
     def __init__(self, store: Store, clock: Clock) -> None:
         self._store = store
         self._clock = clock
+        self._read: dict[tuple[str, ...], tuple[float, Any]] = {}
+
+    @asynccontextmanager
+    async def _writing(self) -> AsyncIterator[AsyncSession]:
+        try:
+            async with self._store.session() as s:
+                yield s
+        finally:
+            self._read.clear()
+
+    def _cached(self, key: tuple[str, ...]) -> tuple[bool, Any]:
+        found = self._read.get(key)
+        if found is None or found[0] < time.monotonic():
+            return False, None
+        return True, found[1]
+
+    def _keep(self, key: tuple[str, ...], value: Any) -> None:
+        if len(self._read) > 10_000:
+            self._read.clear()
+        self._read[key] = (time.monotonic() + CACHE_SECONDS, value)
 
     async def register(
         self, chat: Chat, role: ChatRole, options: dict[str, Any] | None = None
     ) -> None:
-        async with self._store.session() as s:
+        async with self._writing() as s:
             row = await s.scalar(
                 select(ChatRecord).where(
                     ChatRecord.platform == chat.platform, ChatRecord.chat_id == chat.id
@@ -57,19 +88,25 @@ class Rooms:
         return chats[0] if chats else None
 
     async def all(self, platform: str | None, role: ChatRole) -> list[Chat]:
+        key = ("all", platform or "", role.value)
+        hit, chats = self._cached(key)
+        if hit:
+            return list(chats)
         query = select(ChatRecord).where(ChatRecord.role == role.value, ChatRecord.active)
         if platform is not None:
             query = query.where(ChatRecord.platform == platform)
         async with self._store.session() as s:
             rows = (await s.scalars(query.order_by(ChatRecord.id))).all()
-        return [Chat(r.platform, r.chat_id, ChatKind.GROUP, r.title) for r in rows]
+        chats = [Chat(r.platform, r.chat_id, ChatKind.GROUP, r.title) for r in rows]
+        self._keep(key, chats)
+        return list(chats)
 
     async def options(self, chat: Chat) -> dict[str, Any]:
         row = await self._row(chat.platform, chat.id)
         return dict(row.options) if row is not None else {}
 
     async def set_options(self, chat: Chat, **changes: Any) -> dict[str, Any]:
-        async with self._store.session() as s:
+        async with self._writing() as s:
             row = await s.scalar(
                 select(ChatRecord).where(
                     ChatRecord.platform == chat.platform, ChatRecord.chat_id == chat.id
@@ -81,7 +118,7 @@ class Rooms:
             return dict(row.options)
 
     async def move(self, platform: str, old_id: str, new_id: str) -> None:
-        async with self._store.session() as s:
+        async with self._writing() as s:
             await s.execute(
                 update(ChatRecord)
                 .where(ChatRecord.platform == platform, ChatRecord.chat_id == old_id)
@@ -89,7 +126,7 @@ class Rooms:
             )
 
     async def deactivate(self, chat: Chat) -> None:
-        async with self._store.session() as s:
+        async with self._writing() as s:
             await s.execute(
                 update(ChatRecord)
                 .where(ChatRecord.platform == chat.platform, ChatRecord.chat_id == chat.id)
@@ -97,9 +134,16 @@ class Rooms:
             )
 
     async def _row(self, platform: str, chat_id: str) -> ChatRecord | None:
+        """The chat's row as read (detached: never changed through this)."""
+        key = ("row", platform, chat_id)
+        hit, row = self._cached(key)
+        if hit:
+            return row  # type: ignore[no-any-return]
         async with self._store.session() as s:
-            return await s.scalar(
+            row = await s.scalar(
                 select(ChatRecord).where(
                     ChatRecord.platform == platform, ChatRecord.chat_id == chat_id
                 )
             )
+        self._keep(key, row)
+        return row

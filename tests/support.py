@@ -96,7 +96,7 @@ class Inbox:
     events: list[Event] = field(default_factory=list)
     _arrived: asyncio.Condition = field(default_factory=asyncio.Condition)
 
-    async def __call__(self, event: Event) -> None:
+    async def __call__(self, event: Event, *, answer_within: float | None = None) -> None:
         async with self._arrived:
             self.events.append(event)
             self._arrived.notify_all()

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
+from adapters.http_port import HttpPort
 from bot.actions import Action, Attachment, Button, Delete, PrivateNotice, Result, Send, Update
-from bot.adapter import Capabilities, EventSink
+from bot.adapter import Capabilities, EventSink, Probe
 from bot.config import ChatRole, Settings
 from bot.events import Chat, ChatKind, User
 
@@ -77,6 +78,7 @@ class ConsoleAdapter:
         self._authors: dict[str, str] = {}  # message id of a member's post -> who wrote it
         self._last_id = self._load()
         self.sink: EventSink | None = None
+        self._http: HttpPort | None = None
         # the interactive terminal sets this to keep its prompt whole when the bot speaks
         self.before_print: Callable[[], None] | None = None
         self.after_print: Callable[[], None] | None = None
@@ -92,11 +94,22 @@ class ConsoleAdapter:
         self._save()
         return message_id
 
+    def serve_operators(self, probe: Probe) -> None:
+        """With console.http_port set, /healthz, /readyz and /metrics on 127.0.0.1 there."""
+        port = self._settings.console.http_port
+        if port is not None:
+            self._http = HttpPort.at("127.0.0.1", port)
+            self._http.serve_operators(probe)
+
     async def start(self, sink: EventSink) -> None:
         self.sink = sink
+        if self._http is not None:
+            await self._http.start()
 
     async def stop(self) -> None:
         self.sink = None
+        if self._http is not None:
+            await self._http.stop()
 
     async def perform(self, action: Action) -> Result:
         if isinstance(action, Send):

@@ -30,6 +30,7 @@ from adapters.console.adapter import (
     room_chat,
 )
 from bot.clock import ScenarioClock
+from bot.errors import SendAgain
 from bot.events import ButtonPressed, Event, Message, MessageEdited, MessagePosted
 
 _POST = re.compile(
@@ -97,7 +98,13 @@ class ConsoleSession:
 
     async def _emit(self, event: Event) -> None:
         self._last_event = event
-        await self._handle(event)
+        await self._take(event)
+
+    async def _take(self, event: Event) -> None:
+        try:
+            await self._handle(event)
+        except SendAgain as exc:
+            raise ScriptError(f"not taken: {exc}; type the line again") from None
 
     async def _post(self, who: str, room: str | None, op: str, text: str) -> None:
         if op == ">>":
@@ -194,7 +201,7 @@ class ConsoleSession:
         elif name == "redeliver":
             if self._last_event is None:
                 raise ScriptError("@redeliver: nothing has been sent yet")
-            await self._handle(replace(self._last_event))
+            await self._take(replace(self._last_event))
         else:
             raise ScriptError(f"unknown directive @{name}: {SYNTAX}")
 

@@ -13,16 +13,18 @@ from aiohttp import web
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.connecting import Backoff, Connector, Details
+from adapters.http_port import HttpPort
 from adapters.slack import inbound
 from adapters.slack.errors import translated
 from adapters.slack.outbound import Outbound
 from adapters.slack.pacing import ChannelPacer
 from bot.actions import Action, Result
-from bot.adapter import Capabilities, EventSink
-from bot.errors import ConfigError, PlatformError
+from bot.adapter import Capabilities, EventSink, Probe
+from bot.errors import ConfigError, PlatformError, SendAgain
 from bot.events import Event
 
 log = logging.getLogger(__name__)
@@ -41,6 +43,10 @@ if not any(isinstance(f, _RetriesAreOurs) for f in _SDK_LOG.filters):
     _SDK_LOG.addFilter(_RetriesAreOurs())
 
 EVENTS_PATH = "/slack/events"
+# Slack wants an answer within 3 seconds. An event is handled before the answer when it can be;
+# one that takes longer is answered once it is recorded, and handled after.
+ANSWER_WITHIN = 2.5
+NAME_WITHIN = 0.5  # a display name is a courtesy: never worth Slack's deadline
 
 
 class SlackAdapter:
@@ -76,17 +82,18 @@ class SlackAdapter:
         )
         self._signing_secret = signing_secret
         self._app_token = app_token
-        self._port = port
         self._ping_interval = ping_interval
         self._drain_seconds = drain_seconds
-        self._host = host
         self._outbound = Outbound(self.client, admin, pacer or ChannelPacer())
         self._sink: EventSink | None = None
         self._bot_user_id = ""
         self._names: dict[str, str] = {}
-        self._runner: web.AppRunner | None = None
         self._socket: AsyncSocketModeHandler | None = None
-        self.bound_port: int | None = None
+        self._bolt_app: AsyncApp | None = None
+        # one port for the Events API (HTTP mode) and the operators' endpoints (either mode)
+        self._http = HttpPort.at(host, port)
+        if app_token is None:
+            self._http.mount("POST", EVENTS_PATH, self._events)
         # Events acked to Slack but still in the core: Slack will not send them again, so stop()
         # lets them finish before the app closes the store under them.
         self._in_flight = 0
@@ -96,13 +103,25 @@ class SlackAdapter:
     def connected(self) -> bool:
         return self._connector is not None and self._connector.connected
 
+    @property
+    def bound_port(self) -> int | None:
+        return self._http.bound_port
+
+    def serve_operators(self, probe: Probe) -> None:
+        self._http.serve_operators(probe)
+
     async def start(self, sink: EventSink) -> None:
         """Connects, or (Slack unreachable) says so in one line and keeps trying meanwhile."""
         self._sink = sink
+        await self._http.start()  # health answers while Slack is still being reached
         self._connector = Connector(
             "slack", self._api_host, self._connect, _unreachable, self._backoff
         )
-        await self._connector.start()
+        try:
+            await self._connector.start()
+        except BaseException:
+            await self._http.stop()
+            raise
 
     async def _connect(self) -> Details:
         try:
@@ -126,8 +145,8 @@ class SlackAdapter:
                 await socket.close_async()  # type: ignore[no-untyped-call]
                 raise
             self._socket = socket
-        elif self._runner is None:
-            await self._serve(bolt)
+        else:
+            self._bolt_app = bolt
         return {"mode": "socket" if self._socket else "http", "port": self.bound_port}
 
     def _bolt(self, me: Any) -> AsyncApp:
@@ -137,32 +156,36 @@ class SlackAdapter:
             signing_secret=self._signing_secret or "",
             request_verification_enabled=self._signing_secret is not None,
             # ignoring_self_events (on by default) drops the bot's own posts before any listener.
+            # Our listeners answer (ack) themselves, once the event is recorded: a 200 for an
+            # event the database could not record would be an event lost.
+            process_before_response=True,
         )
+        bolt.error(self._on_error)
         bolt.event("message")(self._on_message)
         bolt.event("app_mention")(self._on_message)
         bolt.command(inbound.SLASH_COMMAND)(self._on_command)
         bolt.action(re.compile(r"^practicebot:"))(self._on_button)  # our buttons only
         return bolt
 
-    async def _serve(self, bolt: AsyncApp) -> None:
-        async def events(request: web.Request) -> web.Response:
-            # Bolt checks the v0 signature first (401 for a forged or stale request), acks, and
-            # runs our listener in a task after the ack: Slack hears back within its 3 seconds.
-            body = await request.text()
-            answer = await bolt.async_dispatch(
-                AsyncBoltRequest(
-                    body=body, query=request.query_string, headers=dict(request.headers)
-                )
-            )
-            headers = {k: v[0] for k, v in answer.headers.items() if v and k != "content-length"}
-            return web.Response(status=answer.status, body=answer.body, headers=headers)
+    async def _events(self, request: web.Request) -> web.Response:
+        # Bolt checks the v0 signature first (401 for a forged or stale request), then runs our
+        # listener, which answers once the event is recorded (see ANSWER_WITHIN).
+        bolt = self._bolt_app
+        if bolt is None or self._sink is None:
+            return web.Response(status=503, text="not connected to Slack yet")
+        body = await request.text()
+        answer = await bolt.async_dispatch(
+            AsyncBoltRequest(body=body, query=request.query_string, headers=dict(request.headers))
+        )
+        headers = {k: v[0] for k, v in answer.headers.items() if v and k != "content-length"}
+        return web.Response(status=answer.status, body=answer.body, headers=headers)
 
-        server = web.Application()
-        server.router.add_post(EVENTS_PATH, events)
-        self._runner = web.AppRunner(server, access_log=None)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, self._host, self._port).start()
-        self.bound_port = int(self._runner.addresses[0][1])  # the real one when port=0
+    async def _on_error(self, error: Exception) -> BoltResponse | None:
+        if isinstance(error, SendAgain):
+            # Slack sends it again (retries for events; a person presses again for the rest)
+            return BoltResponse(status=503, body="not recorded; send it again")
+        log.error("slack listener failed", exc_info=error)
+        return None
 
     async def stop(self) -> None:
         if self._connector is not None:
@@ -170,9 +193,8 @@ class SlackAdapter:
         if self._socket is not None:
             await self._socket.close_async()  # type: ignore[no-untyped-call]
             self._socket = None
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
+        self._bolt_app = None
+        await self._http.stop()
         try:
             async with asyncio.timeout(self._drain_seconds), self._idle:
                 await self._idle.wait_for(lambda: self._in_flight == 0)
@@ -188,7 +210,7 @@ class SlackAdapter:
             return
         self._in_flight += 1
         try:
-            await self._sink(event)
+            await self._sink(event, answer_within=ANSWER_WITHIN)
         finally:
             async with self._idle:
                 self._in_flight -= 1
@@ -198,8 +220,9 @@ class SlackAdapter:
         name = self._names.get(user_id)
         if name is None:
             try:
-                with translated():
-                    info = await self.client.users_info(user=user_id)
+                async with asyncio.timeout(NAME_WITHIN):
+                    with translated():
+                        info = await self.client.users_info(user=user_id)
                 user = info["user"]
                 profile = user.get("profile") or {}
                 name = str(profile.get("display_name") or user.get("name") or user_id)
@@ -209,22 +232,24 @@ class SlackAdapter:
             self._names[user_id] = name
         return name
 
+    # Each listener acknowledges after _deliver: SendAgain from it skips the ack, and _on_error
+    # answers 503 instead.
+
     async def _on_message(self, ack: AsyncAck, event: dict[str, Any]) -> None:
-        await ack()
         author = event.get("user") or (event.get("message") or {}).get("user")
-        if not author or author == self._bot_user_id:
-            return
-        name = await self._name(str(author))
-        await self._deliver(inbound.message_event(event, self._bot_user_id, name))
+        if author and author != self._bot_user_id:
+            name = await self._name(str(author))
+            await self._deliver(inbound.message_event(event, self._bot_user_id, name))
+        await ack()
 
     async def _on_command(self, ack: AsyncAck, body: dict[str, Any]) -> None:
-        await ack()  # an empty 200: Slack shows nothing; the answer comes as a message
         await self._deliver(inbound.command_event(body))
+        await ack()  # an empty 200: Slack shows nothing; the answer comes as a message
 
     async def _on_button(self, ack: AsyncAck, body: dict[str, Any]) -> None:
-        await ack()
         for pressed in inbound.button_events(body):
             await self._deliver(pressed)
+        await ack()
 
 
 # auth.test's answers that no retry will change: the token is wrong, revoked or disabled

@@ -39,6 +39,7 @@ def create(settings: Settings, store: Store, *, port: int = 3000) -> TelegramAda
         secrets.TELEGRAM_BOT_TOKEN.get_secret_value(),
         api_url=secrets.TELEGRAM_API_URL or DEFAULT_API_URL,
         webhook=webhook,
+        http_port=None if webhook else port,  # polling: the port serves the operators only
     )
 
 

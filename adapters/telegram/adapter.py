@@ -8,19 +8,21 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from aiohttp import web
 from telegram import error as tg
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ExtBot
 
 from adapters.connecting import Backoff, Connector, Details
+from adapters.http_port import HttpPort
 from adapters.telegram.commands import DEFAULT_MENU, publish
 from adapters.telegram.dispatch import Dispatcher
 from adapters.telegram.errors import translated
 from adapters.telegram.inbound import PLATFORM, BotIdentity
 from adapters.telegram.outbound import Outbound
 from adapters.telegram.polling import Poller
-from adapters.telegram.webhook import WebhookServer
+from adapters.telegram.webhook import PATH, WebhookServer, secret_check
 from bot.actions import Action, Result
-from bot.adapter import Capabilities, EventSink, MenuEntry
+from bot.adapter import Capabilities, EventSink, MenuEntry, Probe
 from bot.errors import ConfigError, PlatformError
 
 log = logging.getLogger(__name__)
@@ -107,7 +109,10 @@ class TelegramAdapter:
         menu: Sequence[MenuEntry] = DEFAULT_MENU,
         poll_timeout: float = 30.0,
         backoff: Backoff | None = None,
+        http_port: int | None = None,
     ) -> None:
+        """`webhook` serves Telegram's updates on its port; `http_port` (polling) serves only the
+        operators' endpoints, on all interfaces."""
         self._application = build_application(token, api_url, limits or RateLimits())
         self._api_host = urlsplit(api_url).netloc or api_url
         self._backoff = backoff or Backoff()
@@ -118,6 +123,12 @@ class TelegramAdapter:
         self._poll_timeout = poll_timeout
         self._outbound = Outbound(self.bot)
         self._receiver: Poller | WebhookServer | None = None
+        self._http: HttpPort | None = None
+        if webhook is not None:
+            self._http = HttpPort.at(webhook.host, webhook.port)
+            self._http.mount("POST", PATH, secret_check(webhook.secret, self._on_webhook))
+        elif http_port is not None:
+            self._http = HttpPort.at("0.0.0.0", http_port)
 
     @property
     def bot(self) -> ExtBot[int]:
@@ -125,7 +136,16 @@ class TelegramAdapter:
 
     @property
     def webhook_port(self) -> int | None:
-        return self._receiver.bound_port if isinstance(self._receiver, WebhookServer) else None
+        return self._http.bound_port if self._http and self._webhook else None
+
+    def serve_operators(self, probe: Probe) -> None:
+        if self._http is not None:
+            self._http.serve_operators(probe)
+
+    async def _on_webhook(self, request: web.Request) -> web.StreamResponse:
+        if not isinstance(self._receiver, WebhookServer):
+            return web.Response(status=503, text="not connected to Telegram yet")
+        return await self._receiver.receive(request)
 
     @property
     def connected(self) -> bool:
@@ -133,10 +153,17 @@ class TelegramAdapter:
 
     async def start(self, sink: EventSink) -> None:
         """Connects, or (Telegram unreachable) says so in one line and keeps trying meanwhile."""
+        if self._http is not None:
+            await self._http.start()  # health answers while Telegram is still being reached
         self._connector = Connector(
             "telegram", self._api_host, lambda: self._connect(sink), _unreachable, self._backoff
         )
-        await self._connector.start()
+        try:
+            await self._connector.start()
+        except BaseException:
+            if self._http is not None:
+                await self._http.stop()
+            raise
 
     async def _connect(self, sink: EventSink) -> Details:
         try:
@@ -156,12 +183,7 @@ class TelegramAdapter:
             receiver = Poller(self.bot, dispatcher, timeout=self._poll_timeout)
         else:
             receiver = WebhookServer(
-                self.bot,
-                dispatcher,
-                url=self._webhook.url,
-                secret=self._webhook.secret,
-                port=self._webhook.port,
-                host=self._webhook.host,
+                self.bot, dispatcher, url=self._webhook.url, secret=self._webhook.secret
             )
         try:
             await receiver.start()
@@ -185,6 +207,8 @@ class TelegramAdapter:
         if self._receiver is not None:
             await self._receiver.stop()
             self._receiver = None
+        if self._http is not None:
+            await self._http.stop()
         await self._application.shutdown()
         # a start that never got through (refused, or stopped while still trying) leaves the
         # bot's HTTP clients open; the application's shutdown only closes what it initialised

@@ -13,6 +13,7 @@ from telegram import error as tg
 from adapters.telegram.inbound import BotIdentity, events_from
 from adapters.telegram.outbound import Outbound
 from bot.adapter import EventSink
+from bot.errors import SendAgain
 from bot.events import MessagePosted
 
 log = logging.getLogger(__name__)
@@ -26,16 +27,23 @@ class Dispatcher:
         self._sink = sink
 
     async def handle_batch(self, updates: Sequence[Update]) -> None:
-        """Returns once every update is fully handled, so the caller may then confirm them."""
+        """Returns once every update is fully handled, so the caller may then confirm them.
+        Raises SendAgain, once every chat's turn is over, when one could not be recorded: then
+        nothing of the batch may be confirmed (what was handled is a duplicate next time)."""
         by_chat: dict[int | None, list[Update]] = defaultdict(list)
         for update in updates:
             chat = update.effective_chat
             by_chat[chat.id if chat is not None else None].append(update)
-        await asyncio.gather(*(self._in_order(batch) for batch in by_chat.values()))
+        outcomes = await asyncio.gather(
+            *(self._in_order(batch) for batch in by_chat.values()), return_exceptions=True
+        )
+        for outcome in outcomes:
+            if isinstance(outcome, BaseException):
+                raise outcome
 
     async def _in_order(self, updates: list[Update]) -> None:
         for update in updates:
-            await self.handle(update)
+            await self.handle(update)  # SendAgain stops this chat: its order is kept
 
     async def handle(self, update: Update) -> None:
         if update.callback_query is not None:
@@ -52,6 +60,8 @@ class Dispatcher:
                 self._outbound.saw_post(event.chat.id, event.message_id, event.time)
             try:
                 await self._sink(event)
+            except SendAgain:
+                raise
             except Exception:
                 # The App's sink logs and swallows; this keeps a broken sink from stopping intake.
                 log.exception("event not handled", extra={"event_id": event.event_id})

@@ -18,6 +18,7 @@ from telegram import error as tg
 from adapters.telegram.dispatch import Dispatcher
 from adapters.telegram.errors import seconds
 from adapters.telegram.inbound import ALLOWED_UPDATES
+from bot.errors import SendAgain
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +54,7 @@ class Poller:
         await self._confirm()
 
     async def _run(self) -> None:
-        failures = 0
+        failures = unrecorded = 0
         while not self._stopping.is_set():
             try:
                 self._fetching = True
@@ -76,7 +77,17 @@ class Poller:
             failures = 0
             if not updates:
                 continue
-            await self._dispatcher.handle_batch(updates)
+            try:
+                await self._dispatcher.handle_batch(updates)
+            except SendAgain as exc:
+                # not confirmed: Telegram hands the batch over again, and what was handled
+                # is recognised then
+                delay = BACKOFF[min(unrecorded, len(BACKOFF) - 1)]
+                unrecorded += 1
+                log.warning("updates not recorded", extra={"error": str(exc), "retry_in": delay})
+                await self._pause(delay)
+                continue
+            unrecorded = 0
             self._offset = updates[-1].update_id + 1
 
     async def _pause(self, delay: float) -> None:

@@ -1,7 +1,9 @@
-"""Webhook mode: an aiohttp server on --port at /telegram/webhook.
+"""Webhook mode: POST /telegram/webhook on the HTTP port of run (adapters/http_port.py).
 
-The secret-token check is middleware in front of every handler: a request without Telegram's
+The secret-token check is middleware in front of the handler: a request without Telegram's
 X-Telegram-Bot-Api-Secret-Token header, or with the wrong one, gets 401 and reaches nothing.
+An update is answered 200 only once the core has handled it, and 503 when the core could not
+record it (the database is away): Telegram sends it again until it gets a 2xx.
 """
 
 from __future__ import annotations
@@ -12,11 +14,11 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
-from aiohttp.typedefs import Middleware
 from telegram import Bot, Update
 
 from adapters.telegram.dispatch import Dispatcher
 from adapters.telegram.inbound import ALLOWED_UPDATES
+from bot.errors import SendAgain
 
 log = logging.getLogger(__name__)
 
@@ -25,11 +27,10 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-def secret_check(secret: str) -> Middleware:
+def secret_check(secret: str, handler: Handler) -> Handler:
     expected = secret.encode()
 
-    @web.middleware
-    async def check(request: web.Request, handler: Handler) -> web.StreamResponse:
+    async def check(request: web.Request) -> web.StreamResponse:
         given = request.headers.get(SECRET_HEADER, "").encode()
         if not hmac.compare_digest(given, expected):
             log.warning("webhook request refused: bad secret token", extra={"peer": request.remote})
@@ -39,50 +40,31 @@ def secret_check(secret: str) -> Middleware:
     return check
 
 
-def webhook_app(bot: Bot, dispatcher: Dispatcher, secret: str) -> web.Application:
-    async def receive(request: web.Request) -> web.Response:
+class WebhookServer:
+    """Receives updates for the route the adapter mounted; registers the URL with Telegram."""
+
+    def __init__(self, bot: Bot, dispatcher: Dispatcher, *, url: str, secret: str) -> None:
+        self._bot = bot
+        self._dispatcher = dispatcher
+        self._url = url
+        self._secret = secret
+
+    async def receive(self, request: web.Request) -> web.Response:
         try:
             data = await request.json()
-            update = Update.de_json(data, bot)
+            update = Update.de_json(data, self._bot)
         except (json.JSONDecodeError, ValueError, TypeError, KeyError):
             return web.Response(status=400, text="not a Telegram update")
         # Answer only once the core has handled it: if we die first, Telegram sends it again
         # and de-duplication keeps that harmless.
-        await dispatcher.handle(update)
+        try:
+            await self._dispatcher.handle(update)
+        except SendAgain:
+            return web.Response(status=503, text="not recorded; send it again")
         return web.Response(status=200)
 
-    app = web.Application(middlewares=[secret_check(secret)])
-    app.router.add_post(PATH, receive)
-    return app
-
-
-class WebhookServer:
-    def __init__(
-        self,
-        bot: Bot,
-        dispatcher: Dispatcher,
-        *,
-        url: str,
-        secret: str,
-        port: int,
-        host: str = "0.0.0.0",
-    ) -> None:
-        self._bot = bot
-        self._url = url
-        self._secret = secret
-        self._runner = web.AppRunner(webhook_app(bot, dispatcher, secret), access_log=None)
-        self._port = port
-        self._host = host
-        self.bound_port: int | None = None
-
     async def start(self) -> None:
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, self._host, self._port)
-        await site.start()
-        server = site._server  # aiohttp offers no public way to read back port 0
-        sockets = getattr(server, "sockets", None) or []
-        self.bound_port = sockets[0].getsockname()[1] if sockets else self._port
-        # Serve first, then tell Telegram where we are: no update arrives before we can take it.
+        # The route is served already; now tell Telegram where we are.
         await self._bot.set_webhook(
             url=self._url,
             secret_token=self._secret,
@@ -93,4 +75,4 @@ class WebhookServer:
     async def stop(self) -> None:
         # The webhook stays registered: other instances behind the same URL keep serving it,
         # and Telegram queues updates while none answers.
-        await self._runner.cleanup()
+        return None

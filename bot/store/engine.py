@@ -15,6 +15,7 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -26,6 +27,7 @@ from bot.errors import ConfigError, StorageUnavailable
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"
 PING_SECONDS = 5
+CONNECT_SECONDS = 5
 
 
 def alembic_config() -> Config:
@@ -66,7 +68,11 @@ class Store:
         self.is_postgres = parsed.drivername.startswith("postgresql")
         kwargs: dict[str, Any] = {}
         if self.is_postgres:
-            kwargs.update(pool_size=10, max_overflow=10, pool_pre_ping=True)
+            # No pre-ping (a round trip on every checkout): a connection lost to a database
+            # restart fails once, SQLAlchemy then renews the whole pool, and the event is
+            # retried or sent again (bot/intake.py). The connect timeout keeps a database that
+            # does not answer from holding an event past a platform's deadline.
+            kwargs.update(pool_size=10, max_overflow=10, connect_args={"timeout": CONNECT_SECONDS})
         self.engine: AsyncEngine = create_async_engine(parsed, **kwargs)
         if not self.is_postgres:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
@@ -117,6 +123,13 @@ class Store:
 
     async def stop(self) -> None:
         await self.engine.dispose()
+
+    @asynccontextmanager
+    async def autocommit(self) -> AsyncIterator[AsyncConnection]:
+        """A connection where each statement commits by itself: one round trip for a one-row
+        write that needs no transaction around it (an event's claim)."""
+        async with self.engine.connect() as conn:
+            yield await conn.execution_options(isolation_level="AUTOCOMMIT")
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:

@@ -150,6 +150,9 @@ class DeliveryEngine:
             await self._flush(run)
         if run.report.sent or run.report.recovered:
             log.info("deliveries sent", extra=vars(run.report))
+        for outcome, count in vars(run.report).items():
+            if count:
+                ctx.metrics.deliveries.labels(outcome).inc(count)
         return run.report
 
     async def _produce(self, run: _Run) -> None:

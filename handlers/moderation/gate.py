@@ -53,6 +53,7 @@ class ModerationGate:
             return True
         text = event.screened_text
         findings = self._detectors.get(policy.detector).scan(text)
+        ctx.metrics.posts_screened.labels("held" if findings else "passed").inc()
         if isinstance(event, MessageEdited):
             return await self._edited(event, ctx, findings, policy.mode)
         if not findings:
@@ -77,6 +78,7 @@ class ModerationGate:
             if not open_hold.removed and await self._held.decide(
                 open_hold.id, "fixed", event.user.name, ctx.clock.now()
             ):
+                ctx.metrics.moderation_decisions.labels("fixed").inc()
                 settled = await self._held.get(open_hold.id)
                 assert settled is not None
                 await self._update_card(ctx, settled)

@@ -59,6 +59,7 @@ async def _decide(
             private=True,
         )
         return
+    ctx.metrics.moderation_decisions.labels(action).inc()
     decided = await held.get(post.id)
     assert decided is not None
     if original is not None:

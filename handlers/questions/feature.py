@@ -73,6 +73,8 @@ PICK_ONE = "I'm not certain which of these fits — pick one:"
 NONE_OF_THESE = "None of these — ask a practice lead"
 LABEL = 60  # characters of an entry's title on its button (Slack allows 75)
 _STATUS = {ANSWER: "answered", CHOICES: "choices"}
+# the metric of the ways to reply (practicebot_answers{way=...})
+_WAY = {ANSWER: "from_guidance", CHOICES: "choices_offered"}
 
 
 class QuestionsFeature:
@@ -213,6 +215,7 @@ class QuestionsFeature:
             _STATUS.get(answer.reply, "escalated"),
             [e.id for e in answer.choices],
         )
+        ctx.metrics.answers.labels(_WAY.get(answer.reply, "to_experts")).inc()
         if answer.reply == ANSWER and answer.entry is not None:
             await self._send_answer(event, ctx, record, answer.entry)
         elif answer.reply == CHOICES:
@@ -555,6 +558,7 @@ class QuestionsFeature:
             answering_since=None,
             answered_at=ctx.clock.now(),
         )
+        ctx.metrics.answers.labels("from_an_expert").inc()
         asked_in = Chat(row.platform, row.chat_id, ChatKind(row.chat_kind), row.chat_title)
         await ctx.act(
             Send(

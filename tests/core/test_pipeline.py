@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy.exc import OperationalError
 
-from bot import pipeline
+from bot import intake
 from bot.actions import Button, PrivateNotice, Send
 from bot.context import Context
+from bot.errors import SendAgain
 from bot.events import ButtonPressed, MessageEdited, MessagePosted
 from bot.feature import AppBuilder
 from bot.replies import reply
 from bot.store import Store
-from tests.support import ALICE, BOB, GROUP, RecordingAdapter, dm, make_app, post
+from tests.support import ALICE, BOB, GROUP, RecordingAdapter, dm, make_app, post, until
 
 
 @dataclass
@@ -134,7 +138,7 @@ async def test_an_event_claimed_by_a_crashed_process_is_processed_on_retry(store
     event = post("still there?", chat=dm(ALICE))
     echo = EchoFeature()
     async with make_app(store, RecordingAdapter(), [echo]) as app:
-        stale = app.clock.now() - pipeline.CLAIM_LEASE - timedelta(seconds=1)
+        stale = app.clock.now() - intake.CLAIM_LEASE - timedelta(seconds=1)
         async with store.session() as s:
             s.add(ProcessedEvent(key=event.dedup_key, claimed_at=stale, done=False))
         await app.handle(event)
@@ -252,23 +256,125 @@ async def test_buttons_route_by_prefix_and_stale_buttons_say_so(store: Store) ->
     assert adapter.private(ALICE)[-2:] == ["pressed echo:again", "That button is no longer active."]
 
 
-async def test_a_database_that_drops_while_running_keeps_the_event(
+def _outage() -> OperationalError:
+    return OperationalError("SELECT 1", {}, ConnectionError("server closed the connection"))
+
+
+async def test_an_event_the_database_cannot_record_is_not_taken_and_its_resend_is_handled_once(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     adapter, echo = RecordingAdapter(), EchoFeature()
-    real_claim = pipeline._claim
-    outages = [
-        OperationalError("SELECT 1", {}, ConnectionError("server closed the connection"))
-    ] * 3
-
-    async def flaky_claim(event, ctx):  # type: ignore[no-untyped-def]
-        if outages:
-            raise outages.pop()
-        return await real_claim(event, ctx)
-
-    monkeypatch.setattr(pipeline, "_claim", flaky_claim)
-    monkeypatch.setattr(pipeline, "STORAGE_BACKOFF", (0.01, 0.01, 0.01, 0.01))
+    event = post("are you there?", chat=dm(ALICE))
     async with make_app(store, adapter, [echo]) as app:
-        await app.handle(post("are you there?", chat=dm(ALICE)))
+        real_session = store.session
+
+        @asynccontextmanager
+        async def down() -> AsyncIterator[None]:
+            raise _outage()
+            yield
+
+        monkeypatch.setattr(store, "session", down)
+        with pytest.raises(SendAgain):
+            await app.handle(event)
+        monkeypatch.setattr(store, "session", real_session)
+        await app.handle(event)  # the platform sends it again
+        await app.handle(event)  # and once more: a duplicate now
     assert echo.seen == ["are you there?"]
-    assert outages == []
+    assert adapter.private(ALICE) == ["14 characters"]
+
+
+async def test_a_database_failure_part_way_lets_the_event_go_for_its_resend(store: Store) -> None:
+    adapter = RecordingAdapter()
+    failures = [_outage()]
+
+    class Flaky(EchoFeature):
+        async def question(self, event: MessagePosted, ctx: Context) -> None:
+            if failures:
+                raise failures.pop()
+            await super().question(event, ctx)
+
+    echo = Flaky()
+    event = post("still there?", chat=dm(ALICE))
+    async with make_app(store, adapter, [echo]) as app:
+        with pytest.raises(SendAgain):
+            await app.handle(event)
+        assert adapter.actions == []  # no apology: the member's question is answered instead
+        await app.handle(event)
+        await app.handle(event)
+    assert echo.seen == ["still there?"]
+    assert adapter.private(ALICE) == ["12 characters"]
+
+
+async def test_an_event_another_instance_is_handling_is_sent_again_until_it_is_done(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.store.models import ProcessedEvent
+
+    monkeypatch.setattr(intake, "IN_PROGRESS_WAIT", 0.1)
+    echo = EchoFeature()
+    event = post("one at a time", chat=dm(ALICE))
+    async with make_app(store, RecordingAdapter(), [echo]) as app:
+        async with store.session() as s:
+            s.add(ProcessedEvent(key=event.dedup_key, claimed_at=app.clock.now(), done=False))
+        with pytest.raises(SendAgain):
+            await app.handle(event)
+        async with store.session() as s:
+            row = await s.get(ProcessedEvent, event.dedup_key)
+            assert row is not None
+            row.done = True
+        await app.handle(event)
+    assert echo.seen == []  # the other instance did it
+
+
+async def test_with_a_deadline_an_event_is_answered_once_recorded_and_handled_after(
+    store: Store,
+) -> None:
+    release = asyncio.Event()
+    adapter = RecordingAdapter()
+
+    class Slow(EchoFeature):
+        async def question(self, event: MessagePosted, ctx: Context) -> None:
+            await release.wait()
+            await super().question(event, ctx)
+
+    echo = Slow()
+    event = post("take your time", chat=dm(ALICE))
+    async with make_app(store, adapter, [echo]) as app:
+        await app.handle(event, answer_within=0.05)  # returns: recorded, not yet handled
+        assert echo.seen == []
+        with pytest.raises(SendAgain):  # the platform's retry meanwhile is not a duplicate yet
+            await app.handle(event, answer_within=0.05)
+        release.set()
+    # the app waited for it on the way out
+    assert echo.seen == ["take your time"]
+    assert adapter.private(ALICE) == ["14 characters"]
+
+
+async def test_an_instance_with_too_many_events_in_hand_sends_new_ones_back(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(intake, "IN_HAND_LIMIT", 1)
+    release = asyncio.Event()
+
+    class Slow(EchoFeature):
+        async def question(self, event: MessagePosted, ctx: Context) -> None:
+            await release.wait()
+            await super().question(event, ctx)
+
+    echo = Slow()
+    first, second = post("first", chat=dm(ALICE)), post("second", chat=dm(BOB))
+    async with make_app(store, RecordingAdapter(), [echo]) as app:
+        await app.handle(first, answer_within=0.05)  # in hand, still being handled
+        with pytest.raises(SendAgain, match="busy"):
+            await app.handle(second, answer_within=0.05)
+        release.set()
+
+        async def resent() -> bool:  # the platform sends it again until it is taken
+            try:
+                await app.handle(second)
+            except SendAgain:
+                return False
+            return True
+
+        await until(resent)
+    assert echo.seen == ["first", "second"]

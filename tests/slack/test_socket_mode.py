@@ -1,9 +1,11 @@
 """Socket Mode against a fake Slack websocket: events arrive, are acked, and a dropped
-connection is replaced without losing the next event."""
+connection is replaced without losing the next event; an event the core could not record is
+not acknowledged, so Slack sends it again."""
 
 from __future__ import annotations
 
 from adapters.slack.adapter import SlackAdapter
+from bot.errors import SendAgain
 from bot.events import MessagePosted
 from tests.slack import payloads as p
 from tests.slack.conftest import MakeAdapter
@@ -20,7 +22,10 @@ async def test_events_arrive_and_the_bot_reconnects_after_a_drop(
     inbox = Inbox()
     await adapter.start(inbox)
     try:
-        assert adapter.bound_port is None  # no HTTP endpoint in Socket Mode
+        # the HTTP port serves the operators only: Slack's events come over the socket
+        assert adapter.bound_port is not None
+        status, _ = await p.post(adapter.bound_port, "{}", "application/json", {})
+        assert status == 404
         await until(lambda: len(fake.sockets) == 1)
         first = await fake.push_socket(p.callback(p.message("before the drop")))
         await inbox.wait_for(1)
@@ -33,5 +38,28 @@ async def test_events_arrive_and_the_bot_reconnects_after_a_drop(
         events = await inbox.wait_for(2)
         texts = [e.text for e in events if isinstance(e, MessagePosted)]
         assert texts == ["before the drop", "after the drop"]
+    finally:
+        await adapter.stop()
+
+
+async def test_an_event_the_core_could_not_record_is_not_acknowledged(
+    make_adapter: MakeAdapter, fake: FakeSlack
+) -> None:
+    refused: list[object] = []
+
+    async def sink(event: object, *, answer_within: float | None = None) -> None:
+        if not refused:
+            refused.append(event)
+            raise SendAgain("the database did not record it")
+
+    adapter: SlackAdapter = make_adapter(signing_secret=None, app_token=APP_TOKEN)
+    await adapter.start(sink)
+    try:
+        await until(lambda: len(fake.sockets) == 1)
+        first = await fake.push_socket(p.callback(p.message("not recorded")))
+        await until(lambda: bool(refused))
+        second = await fake.push_socket(p.callback(p.message("recorded")))
+        await until(lambda: second in fake.socket_acks)
+        assert first not in fake.socket_acks  # Slack re-sends what was not acknowledged
     finally:
         await adapter.stop()

@@ -31,7 +31,7 @@ async def test_bot_run_answers_on_telegram_and_stops_cleanly(
         "PRACTICEBOT_SECRET_KEY": "a-test-key-that-is-long-enough-for-the-bot",
     }
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", env=env, cwd=tmp_path,
+        sys.executable, "-m", "bot", "run", "--port", str(closed_port()), env=env, cwd=tmp_path,
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
     try:
@@ -64,7 +64,7 @@ async def test_bot_run_without_telegram_says_so_and_connects_when_it_comes_up(
         "PRACTICEBOT_SECRET_KEY": "a-test-key-that-is-long-enough-for-the-bot",
     }
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", env=env, cwd=tmp_path,
+        sys.executable, "-m", "bot", "run", "--port", str(closed_port()), env=env, cwd=tmp_path,
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
     assert process.stderr is not None
@@ -104,7 +104,7 @@ async def test_bot_run_with_a_refused_token_names_the_setting(
         "PRACTICEBOT_SECRET_KEY": "a-test-key-that-is-long-enough-for-the-bot",
     }
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", env=env, cwd=tmp_path,
+        sys.executable, "-m", "bot", "run", "--port", str(closed_port()), env=env, cwd=tmp_path,
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
     _, errors = await asyncio.wait_for(process.communicate(), 60)
