@@ -21,9 +21,20 @@ from bot.services import Services
 from bot.store import Store
 
 
+@dataclass(frozen=True, slots=True)
+class Redaction:
+    text: str  # the message's text with each finding replaced by its type ("[PERSON]")
+    left_out: str  # what was found, in plain words ("a name, an NHS number")
+
+
 class ModerationGate(Protocol):
     async def screen(self, event: Message, ctx: Context) -> bool:
-        """True lets the post through; False means it was held (and the gate told whoever needs to know)."""
+        """A group post or edit: True lets it through; False means it was held (and the gate
+        told whoever needs to know)."""
+        ...
+
+    async def redaction(self, event: Message, ctx: Context) -> Redaction | None:
+        """A direct message: what others may see of it, if it identifies someone."""
         ...
 
 
@@ -32,6 +43,9 @@ class OpenGate:
 
     async def screen(self, event: Message, ctx: Context) -> bool:
         return True
+
+    async def redaction(self, event: Message, ctx: Context) -> Redaction | None:
+        return None
 
 
 @dataclass

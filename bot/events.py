@@ -61,11 +61,21 @@ class Message(Event):
     thread_id: str | None = None
     file_names: tuple[str, ...] = ()
     mentions_bot: bool = False
+    # Set by screening on a direct message that identifies someone: the text with what
+    # identifies them replaced ("[PERSON]"), and what was left out in plain words. A DM is
+    # answered as written; only what others would see (stored, forwarded) uses `shareable`.
+    redacted: str | None = None
+    left_out: str = ""
 
     @property
     def screened_text(self) -> str:
         """Everything in the post a reader can see: text, captions and file names."""
         return "\n".join([self.text, *self.file_names]) if self.file_names else self.text
+
+    @property
+    def shareable(self) -> str:
+        """The text as others may see it: redacted where screening found someone."""
+        return self.text if self.redacted is None else self.redacted
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

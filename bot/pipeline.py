@@ -94,14 +94,16 @@ async def remember_member(event: Event, ctx: Context, call_next: Next) -> None:
 
 
 async def moderate(event: Event, ctx: Context, call_next: Next) -> None:
-    """Every post in a group (new or edited) is screened before anything else sees it."""
-    if (
-        isinstance(event, Message)
-        and event.chat.kind is ChatKind.GROUP
-        and not event.user.is_bot
-        and not await ctx.moderation.screen(event, ctx)
-    ):
-        return
+    """The one screening point: every message is screened before anything else sees it, as its
+    kind of chat calls for. A group post or edit that identifies someone is held and goes no
+    further. A direct message is private: it goes on as written, carrying a redacted version
+    for whatever a feature would show others (the experts' room, a draft FAQ, stored text)."""
+    if isinstance(event, Message) and not event.user.is_bot:
+        if event.chat.kind is ChatKind.GROUP:
+            if not await ctx.moderation.screen(event, ctx):
+                return
+        elif (found := await ctx.moderation.redaction(event, ctx)) is not None:
+            event = replace(event, redacted=found.text, left_out=found.left_out)
     await call_next(event)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.actions import Button
@@ -215,29 +215,21 @@ class Dialogue:
                 f"keep it under {REFLECTION_LIMIT} and send it again.",
             )
             return
-        if not await ctx.moderation.screen(event, ctx):
-            async with ctx.store.session() as s:
-                await s.execute(
-                    update(Delivery)
-                    .where(Delivery.id == row.id)
-                    .values(held=True)
-                    .execution_options(synchronize_session=False)
-                )
-            await reply(
-                ctx,
-                event,
-                "I haven't saved that reflection: it seems to identify a person (a name or "
-                "details that could point to someone). It has been held for the moderators, "
-                "as a group post would be. Please write it again without them.",
-            )
-            return
         async with ctx.store.session() as s:
             fresh = await s.get(Delivery, row.id)
             assert fresh is not None
+            # screened already: a CPD record is shown to others (an assessor, the regulator),
+            # so it keeps the reflection without what identifies someone
             outcome = await reflect(
-                s, event.user, fresh, event.text, ctx.clock.now(), self.state.catalogue
+                s, event.user, fresh, event.shareable, ctx.clock.now(), self.state.catalogue
             )
-        await reply(ctx, event, outcome.text)
+        without = (
+            f"\n(I saved it without {event.left_out}: a CPD record may be shown to others, "
+            "such as an assessor or your regulator.)"
+            if event.left_out
+            else ""
+        )
+        await reply(ctx, event, outcome.text + without)
         if outcome.completed is not None:
             await issue_badge(ctx, self.state, outcome.completed, event.user)
 

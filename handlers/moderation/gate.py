@@ -6,7 +6,7 @@ import logging
 
 from bot.actions import Delete, PrivateNotice, PrivateVia, Send, Update
 from bot.config import ChatRole
-from bot.context import Context
+from bot.context import Context, Redaction
 from bot.errors import ActionNotPermitted, ConfigError
 from bot.events import Message, MessageEdited
 from handlers.moderation.cards import (
@@ -16,7 +16,7 @@ from handlers.moderation.cards import (
     decision_line,
     reason_lines_for,
 )
-from handlers.moderation.detector import Detector, DetectorSettings, redact
+from handlers.moderation.detector import Detector, DetectorSettings, describe, redact
 from handlers.moderation.detector.findings import Finding
 from handlers.moderation.group_settings import policy_for
 from handlers.moderation.records import HeldPost, HeldPosts
@@ -60,6 +60,17 @@ class ModerationGate:
             return True  # nothing about a safe post is kept
         await self._hold(event, ctx, findings, policy.mode)
         return policy.mode == "audit"
+
+    async def redaction(self, event: Message, ctx: Context) -> Redaction | None:
+        """A direct message is not held: what others may see of it has the findings replaced.
+        The text alone is redacted (a file sent privately is not forwarded)."""
+        policy = await policy_for(ctx, event.chat)
+        if policy.mode == "off":
+            return None
+        findings = self._detectors.get(policy.detector).scan(event.text)
+        if not findings:
+            return None
+        return Redaction(redact(event.text, findings), describe(findings))
 
     async def _edited(
         self, event: MessageEdited, ctx: Context, findings: list[Finding], mode: str

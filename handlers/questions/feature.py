@@ -166,14 +166,21 @@ class QuestionsFeature:
                 ctx, event, "Add your question after /ask, for example: /ask what is a s42 enquiry?"
             )
             return
-        await self._answer(event, ctx, question)
+        await self._answer(event, ctx, question, command_args(event.shareable))
 
     async def question(self, event: MessagePosted, ctx: Context) -> None:
-        await self._answer(event, ctx, _MENTION.sub(" ", event.text).strip())
+        await self._answer(
+            event,
+            ctx,
+            _MENTION.sub(" ", event.text).strip(),
+            _MENTION.sub(" ", event.shareable).strip(),
+        )
 
-    async def _answer(self, event: MessagePosted, ctx: Context, question: str) -> None:
-        if event.chat.kind is ChatKind.DIRECT and not await ctx.moderation.screen(event, ctx):
-            return  # held like a group post: never answered or forwarded with the identifiers
+    async def _answer(
+        self, event: MessagePosted, ctx: Context, question: str, shareable: str
+    ) -> None:
+        """Answer `question` as asked; keep and forward `shareable`, the same question with what
+        identifies someone left out (a DM is answered as written, never shown to others so)."""
         if _GREETING.match(question):
             await reply(
                 ctx,
@@ -209,7 +216,7 @@ class QuestionsFeature:
         record = await self._record(
             event,
             ctx,
-            question,
+            shareable,
             answer.entry.id if answer.entry else None,
             answer.confidence,
             _STATUS.get(answer.reply, "escalated"),
@@ -221,7 +228,7 @@ class QuestionsFeature:
         elif answer.reply == CHOICES:
             await self._offer(event, ctx, record, answer.choices, PICK_ONE)
         else:
-            await self._escalate(event, ctx, record, question, answer.choices)
+            await self._escalate(event, ctx, record, shareable, answer.choices)
 
     async def _send_answer(
         self, event: MessagePosted | ButtonPressed, ctx: Context, record: int, entry: Entry
@@ -275,10 +282,18 @@ class QuestionsFeature:
                 "I don't have guidance on that, and no experts' room is set up yet: please ask your supervisor or practice lead.",
             )
             return
+        left_out = event.left_out if isinstance(event, MessagePosted) else ""
+        without = (
+            f" I left out {left_out} from what they see: they can answer without it, and "
+            "several people read the experts' room."
+            if left_out
+            else ""
+        )
         await reply(
             ctx,
             event,
-            "I don't have guidance on that; I've asked the practice leads and will bring their answer back here.",
+            "I don't have guidance on that; I've asked the practice leads and will bring their "
+            "answer back here." + without,
         )
         where = (
             "a direct message"
@@ -544,14 +559,14 @@ class QuestionsFeature:
         row = await self._awaited(ctx, event)
         if row is None:
             return
-        if not await ctx.moderation.screen(event, ctx):
-            return
+        # screened already: held if it was a post in the experts' room that identifies someone;
+        # from a DM, what identifies someone is left out of what the asker and drafts get
         await _set(
             ctx,
             QuestionRecord,
             row.id,
             status="expert_answered",
-            expert_answer=event.text,
+            expert_answer=event.shareable,
             expert_name=event.user.name,
             answering_by=None,
             answering_name=None,
@@ -565,13 +580,15 @@ class QuestionsFeature:
                 chat=asked_in,
                 thread_id=row.thread_id,
                 text=f"{row.user_name}, {event.user.name} from the practice leads answered your question "
-                f'"{row.text}":\n{event.text}',
+                f'"{row.text}":\n{event.shareable}',
             )
         )
+        without = f" without {event.left_out}, which it does not need" if event.left_out else ""
         await reply(
             ctx,
             event,
-            f"Sent to {row.user_name}. Save it as a draft FAQ entry for an admin to approve?",
+            f"Sent to {row.user_name}{without}. Save it as a draft FAQ entry for an admin to "
+            "approve?",
             buttons=(Button("Save as draft FAQ", f"{PREFIX}d:{row.id}"),),
         )
 

@@ -14,9 +14,9 @@ from sqlalchemy.exc import OperationalError
 
 from bot import intake
 from bot.actions import Button, PrivateNotice, Send
-from bot.context import Context
+from bot.context import Context, Redaction
 from bot.errors import SendAgain
-from bot.events import ButtonPressed, MessageEdited, MessagePosted
+from bot.events import ButtonPressed, Message, MessageEdited, MessagePosted
 from bot.feature import AppBuilder
 from bot.replies import reply
 from bot.store import Store
@@ -59,9 +59,14 @@ class HoldEverything:
     def __init__(self) -> None:
         self.screened: list[str] = []
 
-    async def screen(self, event: MessagePosted, ctx: Context) -> bool:
+    async def screen(self, event: Message, ctx: Context) -> bool:
         self.screened.append(event.text)
         return "secret" not in event.text
+
+    async def redaction(self, event: Message, ctx: Context) -> Redaction | None:
+        if "secret" not in event.text:
+            return None
+        return Redaction(event.text.replace("secret", "[SECRET]"), "a secret")
 
 
 async def test_a_redelivered_event_is_processed_once(store: Store) -> None:
@@ -170,6 +175,26 @@ async def test_every_group_post_is_screened_before_routing_and_held_posts_go_no_
         await app.handle(post("secret in a DM is not a group post", chat=dm(ALICE)))
     assert gate.screened == ["@bot a secret question", "@bot a fine question"]
     assert echo.seen == ["@bot a fine question", "secret in a DM is not a group post"]
+
+
+async def test_a_direct_message_goes_on_as_written_carrying_what_others_may_see(
+    store: Store,
+) -> None:
+    seen: list[MessagePosted] = []
+
+    class Keeper(EchoFeature):
+        async def question(self, event: MessagePosted, ctx: Context) -> None:
+            seen.append(event)
+
+    adapter, gate = RecordingAdapter(), HoldEverything()
+    async with make_app(store, adapter, [Keeper()]) as app:
+        app.ctx.moderation = gate
+        await app.handle(post("a secret about Mr X", chat=dm(ALICE)))
+        await app.handle(post("nothing to hide", chat=dm(ALICE)))
+    secret, plain = seen
+    assert secret.text == "a secret about Mr X" and secret.shareable == "a [SECRET] about Mr X"
+    assert secret.left_out == "a secret" and gate.screened == []  # nothing held
+    assert plain.shareable == "nothing to hide" and plain.left_out == ""
 
 
 async def test_edits_are_screened_but_not_answered(store: Store) -> None:

@@ -16,8 +16,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from bot.actions import Action, Button, PrivateNotice, Send
 from bot.app import App
 from bot.clock import ManualClock
-from bot.context import Context
-from bot.events import ButtonPressed, MessagePosted, User
+from bot.context import Context, Redaction
+from bot.events import ButtonPressed, Message, MessagePosted, User
 from bot.store import Store
 from handlers.learning.feature import LearningFeature
 from tests.support import ALICE, RecordingAdapter, dm, make_app
@@ -28,17 +28,27 @@ START = datetime(2026, 3, 26, 8, 0, tzinfo=UTC)
 
 
 class NameGate:
-    """Holds any post naming one of `names`, as the moderation feature would."""
+    """Holds any group post naming one of `names`, and redacts them from a direct message, as
+    the moderation feature would."""
 
     def __init__(self, names: tuple[str, ...] = ("Mrs Patel", "Jordan")) -> None:
         self.names = names
         self.held: list[str] = []
 
-    async def screen(self, event: MessagePosted, ctx: Context) -> bool:
+    async def screen(self, event: Message, ctx: Context) -> bool:
         if any(name in event.text for name in self.names):
             self.held.append(event.event_id)
             return False
         return True
+
+    async def redaction(self, event: Message, ctx: Context) -> Redaction | None:
+        found = [name for name in self.names if name in event.text]
+        if not found:
+            return None
+        text = event.text
+        for name in found:
+            text = text.replace(name, "[PERSON]")
+        return Redaction(text, "a name")
 
 
 @dataclass
