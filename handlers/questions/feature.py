@@ -12,8 +12,6 @@ from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
-
 from bot.actions import Button, Send
 from bot.config import ChatRole, Settings
 from bot.context import Context
@@ -31,7 +29,7 @@ from handlers.questions.kb.approved import (
     add_phrasing,
     approved_path,
 )
-from handlers.questions.records import DraftFaq, QuestionRecord
+from handlers.questions.records import DraftFaq, Drafts, QuestionRecord, Questions
 from handlers.questions.retention import PURGE_EVERY_SECONDS, purge_question_texts
 from handlers.questions.retrieval.answerer import Answerer
 from handlers.questions.retrieval.calibration import (
@@ -101,6 +99,8 @@ class QuestionsFeature:
         app.jobs.every(PURGE_EVERY_SECONDS, "questions-retention", purge_question_texts)
 
     async def start(self, ctx: Context) -> None:
+        self._asked = Questions(ctx.store)
+        self._drafts = Drafts(ctx.store)
         self.answerer = self.build()
         ctx.services.put(self.answerer)
 
@@ -262,8 +262,7 @@ class QuestionsFeature:
         await reply(ctx, event, intro + "\n" + "\n".join(lines), buttons=tuple(buttons))
 
     async def _candidates(self, ctx: Context, record: int) -> list[str]:
-        async with ctx.store.session() as s:
-            row = await s.get(QuestionRecord, record)
+        row = await self._asked.get(record)
         return row.candidates.split("\n") if row is not None and row.candidates else []
 
     async def _escalate(
@@ -322,8 +321,8 @@ class QuestionsFeature:
         thread = event.thread_id or (
             event.message_id if event.chat.kind is ChatKind.GROUP else None
         )
-        async with ctx.store.session() as s:
-            row = QuestionRecord(
+        return await self._asked.add(
+            QuestionRecord(
                 platform=event.platform,
                 chat_id=event.chat.id,
                 chat_kind=event.chat.kind.value,
@@ -338,9 +337,7 @@ class QuestionsFeature:
                 candidates="\n".join(candidates) or None,
                 asked_at=ctx.clock.now(),
             )
-            s.add(row)
-            await s.flush()
-            return row.id
+        )
 
     # -- buttons ------------------------------------------------------------------------------
 
@@ -355,12 +352,12 @@ class QuestionsFeature:
             await reply(ctx, event, "That question is no longer on record.", private=True)
             return
         if action == "h":
-            await _set(ctx, QuestionRecord, row.id, feedback="helpful")
+            await self._asked.set(row.id, feedback="helpful")
             if row.status == "picked" and event.user.id == row.user_id:
                 await self._propose_phrasing(ctx, row, row.entry_id, row.user_name)
             await reply(ctx, event, "Thanks, that helps us improve the guidance.", private=True)
         elif action == "n":
-            await _set(ctx, QuestionRecord, row.id, feedback="not_helpful")
+            await self._asked.set(row.id, feedback="not_helpful")
             others = self._entries(row, skip=row.entry_id)
             if others:
                 await self._offer(
@@ -378,7 +375,7 @@ class QuestionsFeature:
                 private=True,
             )
         elif action in {"p", "none"}:
-            await _set(ctx, QuestionRecord, row.id, status="escalated")
+            await self._asked.set(row.id, status="escalated")
             await self._escalate(event, ctx, row.id, row.text, self._entries(row))
         elif action == "c":
             await self._pick(event, ctx, row, number)
@@ -421,7 +418,7 @@ class QuestionsFeature:
             await reply(ctx, event, "That entry is no longer in the knowledge base.", private=True)
             return
         if row.status in {"choices", "answered", "picked"}:
-            await _set(ctx, QuestionRecord, row.id, status="picked", entry_id=entry.id)
+            await self._asked.set(row.id, status="picked", entry_id=entry.id)
         await self._send_answer(event, ctx, row.id, entry)
 
     async def _send_entry(
@@ -442,9 +439,7 @@ class QuestionsFeature:
             )
             return
         answer = f"{entry.answer_text()}\nSource: {entry.citation()}"
-        await _set(
-            ctx,
-            QuestionRecord,
+        await self._asked.set(
             row.id,
             status="expert_answered",
             entry_id=entry.id,
@@ -479,10 +474,8 @@ class QuestionsFeature:
         if there is nothing to propose (no entry, words deleted, or proposed before)."""
         if entry_id is None or row.purged_at is not None:
             return None
-        async with ctx.store.session() as s:
-            if await s.scalar(select(DraftFaq).where(DraftFaq.question_id == row.id)):
-                return None
-            draft = DraftFaq(
+        number, new = await self._drafts.add(
+            DraftFaq(
                 question_id=row.id,
                 question=row.text,
                 answer="",
@@ -491,9 +484,8 @@ class QuestionsFeature:
                 saved_by=by,
                 saved_at=ctx.clock.now(),
             )
-            s.add(draft)
-            await s.flush()
-            return draft.id
+        )
+        return number if new else None
 
     async def _claim(self, event: ButtonPressed, ctx: Context, row: QuestionRecord) -> None:
         """One expert answers a question at a time, so nobody's reply is left undelivered; a
@@ -512,9 +504,7 @@ class QuestionsFeature:
                 private=True,
             )
             return
-        await _set(
-            ctx,
-            QuestionRecord,
+        await self._asked.set(
             row.id,
             answering_by=event.user.key,
             answering_name=event.user.name,
@@ -531,8 +521,7 @@ class QuestionsFeature:
     async def _get(self, ctx: Context, raw_id: str) -> QuestionRecord | None:
         if not raw_id.isdigit():
             return None
-        async with ctx.store.session() as s:
-            return await s.get(QuestionRecord, int(raw_id))
+        return await self._asked.get(int(raw_id))
 
     # -- the expert's answer -------------------------------------------------------------------
 
@@ -545,15 +534,7 @@ class QuestionsFeature:
         return await self._awaited(ctx, event) is not None
 
     async def _awaited(self, ctx: Context, event: MessagePosted) -> QuestionRecord | None:
-        async with ctx.store.session() as s:
-            return await s.scalar(
-                select(QuestionRecord)
-                .where(
-                    QuestionRecord.answering_by == event.user.key,
-                    QuestionRecord.status == "escalated",
-                )
-                .order_by(QuestionRecord.id.desc())
-            )
+        return await self._asked.awaited_from(event.user.key)
 
     async def expert_answer(self, event: MessagePosted, ctx: Context) -> None:
         row = await self._awaited(ctx, event)
@@ -561,9 +542,7 @@ class QuestionsFeature:
             return
         # screened already: held if it was a post in the experts' room that identifies someone;
         # from a DM, what identifies someone is left out of what the asker and drafts get
-        await _set(
-            ctx,
-            QuestionRecord,
+        await self._asked.set(
             row.id,
             status="expert_answered",
             expert_answer=event.shareable,
@@ -598,21 +577,18 @@ class QuestionsFeature:
                 ctx, event, f"Question #{row.id} has no expert answer to save yet.", private=True
             )
             return
-        async with ctx.store.session() as s:
-            existing = await s.scalar(select(DraftFaq).where(DraftFaq.question_id == row.id))
-            if existing is not None:
-                await reply(ctx, event, f"Already saved as draft FAQ #{existing.id}.", private=True)
-                return
-            draft = DraftFaq(
+        number, new = await self._drafts.add(
+            DraftFaq(
                 question_id=row.id,
                 question=row.text,
                 answer=row.expert_answer,
                 saved_by=event.user.name,
                 saved_at=ctx.clock.now(),
             )
-            s.add(draft)
-            await s.flush()
-            number = draft.id
+        )
+        if not new:
+            await reply(ctx, event, f"Already saved as draft FAQ #{number}.", private=True)
+            return
         await reply(
             ctx, event, f"Saved as draft FAQ #{number}; an admin can review it with /drafts."
         )
@@ -620,15 +596,7 @@ class QuestionsFeature:
     # -- lists -------------------------------------------------------------------------------
 
     async def unanswered(self, event: MessagePosted, ctx: Context) -> None:
-        async with ctx.store.session() as s:
-            rows = (
-                await s.scalars(
-                    select(QuestionRecord)
-                    .where(QuestionRecord.status == "escalated")
-                    .order_by(QuestionRecord.id)
-                    .limit(20)
-                )
-            ).all()
+        rows = await self._asked.escalated(limit=20)
         if not rows:
             await reply(ctx, event, "No questions are waiting for an expert.")
             return
@@ -637,12 +605,7 @@ class QuestionsFeature:
         await reply(ctx, event, "Waiting for an expert:\n" + "\n".join(lines), buttons=buttons)
 
     async def drafts(self, event: MessagePosted, ctx: Context) -> None:
-        async with ctx.store.session() as s:
-            rows = (
-                await s.scalars(
-                    select(DraftFaq).where(DraftFaq.status == "pending").order_by(DraftFaq.id)
-                )
-            ).all()
+        rows = await self._drafts.pending()
         if not rows:
             await reply(ctx, event, "No draft FAQ entries are waiting for approval.", private=True)
             return
@@ -679,21 +642,13 @@ class QuestionsFeature:
             )
             return
         draft_id = int(raw_id) if raw_id.isdigit() else -1
-        async with ctx.store.session() as s:  # claim it: two admins tapping at once write it once
-            claimed = await s.execute(
-                update(DraftFaq)
-                .where(DraftFaq.id == draft_id, DraftFaq.status == "pending")
-                .values(
-                    status="approving" if approve else "discarded",
-                    decided_by=event.user.name,
-                    decided_at=ctx.clock.now(),
-                )
-            )
-            draft = await s.get(DraftFaq, draft_id)
+        draft, claimed = await self._drafts.claim(
+            draft_id, "approving" if approve else "discarded", event.user.name, ctx.clock.now()
+        )
         if draft is None:
             await reply(ctx, event, "That draft is no longer on record.", private=True)
             return
-        if not claimed.rowcount:  # type: ignore[attr-defined]
+        if not claimed:
             done = f" as entry {draft.entry_id}" if draft.entry_id else ""
             await reply(
                 ctx,
@@ -713,8 +668,7 @@ class QuestionsFeature:
         if draft.kind == "phrasing":
             await self._approve_phrasing(event, ctx, draft)
             return
-        async with ctx.store.session() as s:
-            asked = await s.get(QuestionRecord, draft.question_id)
+        asked = await self._asked.get(draft.question_id)
         expert = asked.expert_name if asked and asked.expert_name else draft.saved_by
         entry = NewEntry(
             draft.question,
@@ -727,10 +681,10 @@ class QuestionsFeature:
             entry_id = await asyncio.to_thread(add_entry, self.approved_file, entry, taken)
         except ApproveError as exc:
             # nothing written: it can be approved again
-            await _set(ctx, DraftFaq, draft.id, status="pending", decided_by=None, decided_at=None)
+            await self._drafts.set(draft.id, status="pending", decided_by=None, decided_at=None)
             await reply(ctx, event, f"Draft #{draft.id} was not approved: {exc}.", private=True)
             return
-        await _set(ctx, DraftFaq, draft.id, status="approved", entry_id=entry_id)
+        await self._drafts.set(draft.id, status="approved", entry_id=entry_id)
         failed = await self._reload(ctx)
         if failed:
             await reply(
@@ -753,7 +707,7 @@ class QuestionsFeature:
     async def _approve_phrasing(self, event: ButtonPressed, ctx: Context, draft: DraftFaq) -> None:
         assert self.answerer is not None and draft.entry_id is not None
         if self.answerer.kb.get(draft.entry_id) is None:
-            await _set(ctx, DraftFaq, draft.id, status="discarded")
+            await self._drafts.set(draft.id, status="discarded")
             await reply(
                 ctx,
                 event,
@@ -767,10 +721,10 @@ class QuestionsFeature:
                 add_phrasing, self.approved_file, draft.entry_id, draft.question
             )
         except ApproveError as exc:
-            await _set(ctx, DraftFaq, draft.id, status="pending", decided_by=None, decided_at=None)
+            await self._drafts.set(draft.id, status="pending", decided_by=None, decided_at=None)
             await reply(ctx, event, f"Draft #{draft.id} was not approved: {exc}.", private=True)
             return
-        await _set(ctx, DraftFaq, draft.id, status="approved")
+        await self._drafts.set(draft.id, status="approved")
         failed = await self._reload(ctx)
         done = (
             f"Approved draft #{draft.id}: added as a phrasing of entry {draft.entry_id} to "
@@ -811,13 +765,6 @@ class QuestionsFeature:
             f"Knowledge base reloaded: {counted(len(self.answerer.kb.entries), 'entry')}.",
             private=True,
         )
-
-
-async def _set(
-    ctx: Context, table: type[QuestionRecord] | type[DraftFaq], row_id: int, **values: object
-) -> None:
-    async with ctx.store.session() as s:
-        await s.execute(update(table).where(table.id == row_id).values(**values))
 
 
 def _short(title: str) -> str:
