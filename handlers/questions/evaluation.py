@@ -27,7 +27,7 @@ import numpy as np
 from bot.config import QuestionsSection
 from bot.plugins import CliCommand
 from handlers.questions.kb import KnowledgeBase, load_kb
-from handlers.questions.retrieval.answerer import Answerer, floor_signal, signal_names
+from handlers.questions.retrieval.answerer import Answerer, Ranking, floor_signal, signal_names
 from handlers.questions.retrieval.calibration import (
     ANSWER,
     CHOICES,
@@ -179,34 +179,17 @@ def knowledge_base(folder: Path) -> KnowledgeBase:
     return kb
 
 
+class Refused(Exception):
+    """A reason, printed on standard error, why there is nothing to measure."""
+
+
 def run(args: argparse.Namespace) -> int:
     try:
-        kb = knowledge_base(args.kb)
-    except SystemExit as exc:
+        kb, rows = _inputs(args)
+        calibration = _calibration(args)
+    except Refused as exc:
         print(exc, file=sys.stderr)
         return 2
-    rows: list[Labelled] = []
-    try:
-        for path in args.files:
-            more, warnings = read_labelled(path, kb)
-            rows += more
-            for warning in warnings:
-                print(warning, file=sys.stderr)
-    except BadQuestionsFile as exc:
-        print(exc, file=sys.stderr)
-        return 2
-    if not rows:
-        print("no questions in the files given", file=sys.stderr)
-        return 2
-    path = shipped_path(args.retriever)
-    calibration = None
-    if not (args.fit or args.cross_validate):
-        try:
-            calibration = Bands.load(path)
-            calibration.check(signal_names(args.retriever))
-        except (OSError, CalibrationMismatch) as exc:
-            print(f"calibration {path.name}: {exc}", file=sys.stderr)
-            return 2
     answerer = Answerer(
         kb,
         args.retriever,
@@ -228,8 +211,8 @@ def run(args: argparse.Namespace) -> int:
         [answerer.kb.entries[i].id for i in r.top(3)] if ok else []
         for r, ok in zip(rankings, searchable, strict=True)
     ]
-    first, among, in_scope = labels(rows, ranked)
     if args.fit:
+        first, among, in_scope = labels(rows, ranked)
         calibration = fit_bands(
             x,
             first,
@@ -239,24 +222,18 @@ def run(args: argparse.Namespace) -> int:
             ", ".join(p.name for p in args.files),
             floor_signal(args.retriever),
         )
-        calibration.save(path)
+        calibration.save(shipped_path(args.retriever))
     if args.cross_validate:  # the regression alone: no floor
+        _, _, in_scope = labels(rows, ranked)
         probabilities = cross_validated(x, in_scope)
         threshold = balanced_threshold(probabilities, in_scope)
         label = f"cross-validated on the files (threshold {threshold:.2f} chosen on them)"
         replies = [ANSWER if p >= threshold else ESCALATE for p in probabilities]
     else:
         assert calibration is not None
-        label = path.name
+        label = shipped_path(args.retriever).name
         probabilities = np.asarray([calibration.confidence(f) for f in x])
-        replies = []
-        for k, (row, ranking) in enumerate(zip(rows, rankings, strict=True)):
-            if not searchable[k]:  # nothing to search for: the bot says so, nobody is asked
-                replies.append(ESCALATE)
-                continue
-            reply, read = answerer.decide(row.question, ranking, calibration)
-            replies.append(reply)
-            ranked[k] = [answerer.kb.entries[i].id for i in read.top(3)]
+        replies = _replies(answerer, calibration, rows, rankings, searchable, ranked)
     result = {
         "retriever": args.retriever,
         "query_precision": answerer.query_precision,
@@ -267,22 +244,85 @@ def run(args: argparse.Namespace) -> int:
     }
     print(json.dumps(result))
     if args.errors:
-        first, among, _ = labels(rows, ranked)  # after any second reading
-        for i, row in enumerate(rows):
-            wrong_answer = replies[i] == ANSWER and not first[i]
-            missed = bool(row.gold) and not (
-                (replies[i] == ANSWER and first[i]) or (replies[i] == CHOICES and among[i])
-            )
-            if wrong_answer or missed:
-                below = calibration is not None and not calibration.within(x[i])
-                floor = ", below the floor" if below else ""
-                what = "wrong answer" if wrong_answer else "right entry not shown"
-                print(
-                    f"{row.id}: {what}: {row.question!r} gold={list(row.gold)} top={ranked[i]} "
-                    f"reply={replies[i]} p={probabilities[i]:.2f}{floor}",
-                    file=sys.stderr,
-                )
+        _print_errors(rows, ranked, replies, probabilities, x, calibration)
     return 0
+
+
+def _inputs(args: argparse.Namespace) -> tuple[KnowledgeBase, list[Labelled]]:
+    try:
+        kb = knowledge_base(args.kb)
+    except SystemExit as exc:
+        raise Refused(str(exc)) from None
+    rows: list[Labelled] = []
+    try:
+        for path in args.files:
+            more, warnings = read_labelled(path, kb)
+            rows += more
+            for warning in warnings:
+                print(warning, file=sys.stderr)
+    except BadQuestionsFile as exc:
+        raise Refused(str(exc)) from None
+    if not rows:
+        raise Refused("no questions in the files given")
+    return kb, rows
+
+
+def _calibration(args: argparse.Namespace) -> Bands | None:
+    """The shipped calibration, unless this run fits one or cross-validates."""
+    if args.fit or args.cross_validate:
+        return None
+    path = shipped_path(args.retriever)
+    try:
+        calibration = Bands.load(path)
+        calibration.check(signal_names(args.retriever))
+    except (OSError, CalibrationMismatch) as exc:
+        raise Refused(f"calibration {path.name}: {exc}") from None
+    return calibration
+
+
+def _replies(
+    answerer: Answerer,
+    calibration: Bands,
+    rows: Sequence[Labelled],
+    rankings: Sequence[Ranking],
+    searchable: Sequence[bool],
+    ranked: list[list[str]],
+) -> list[str]:
+    """The bot's way of replying to each question; `ranked` follows any second reading."""
+    replies = []
+    for k, (row, ranking) in enumerate(zip(rows, rankings, strict=True)):
+        if not searchable[k]:  # nothing to search for: the bot says so, nobody is asked
+            replies.append(ESCALATE)
+            continue
+        reply, read = answerer.decide(row.question, ranking, calibration)
+        replies.append(reply)
+        ranked[k] = [answerer.kb.entries[i].id for i in read.top(3)]
+    return replies
+
+
+def _print_errors(
+    rows: Sequence[Labelled],
+    ranked: Sequence[Sequence[str]],
+    replies: Sequence[str],
+    probabilities: np.ndarray,
+    x: np.ndarray,
+    calibration: Bands | None,
+) -> None:
+    first, among, _ = labels(rows, ranked)  # after any second reading
+    for i, row in enumerate(rows):
+        wrong_answer = replies[i] == ANSWER and not first[i]
+        missed = bool(row.gold) and not (
+            (replies[i] == ANSWER and first[i]) or (replies[i] == CHOICES and among[i])
+        )
+        if wrong_answer or missed:
+            below = calibration is not None and not calibration.within(x[i])
+            floor = ", below the floor" if below else ""
+            what = "wrong answer" if wrong_answer else "right entry not shown"
+            print(
+                f"{row.id}: {what}: {row.question!r} gold={list(row.gold)} top={ranked[i]} "
+                f"reply={replies[i]} p={probabilities[i]:.2f}{floor}",
+                file=sys.stderr,
+            )
 
 
 command = CliCommand(

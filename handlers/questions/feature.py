@@ -66,6 +66,7 @@ _THANKS = re.compile(
     + _END,
     re.IGNORECASE,
 )
+THANKS_FOR_FEEDBACK = "Thanks, that helps us improve the guidance."
 _DONE = {"approving": "being approved", "approved": "approved", "discarded": "discarded"}
 PICK_ONE = "I'm not certain which of these fits — pick one:"
 NONE_OF_THESE = "None of these — ask a practice lead"
@@ -351,21 +352,46 @@ class QuestionsFeature:
         if row is None:
             await reply(ctx, event, "That question is no longer on record.", private=True)
             return
-        if action == "h":
-            await self._asked.set(row.id, feedback="helpful")
-            if row.status == "picked" and event.user.id == row.user_id:
-                await self._propose_phrasing(ctx, row, row.entry_id, row.user_name)
-            await reply(ctx, event, "Thanks, that helps us improve the guidance.", private=True)
-        elif action == "n":
-            await self._asked.set(row.id, feedback="not_helpful")
-            others = self._entries(row, skip=row.entry_id)
-            if others:
-                await self._offer(
-                    event, ctx, row.id, others, "Thanks for saying. Is it one of these instead?"
-                )
-            else:
-                await reply(ctx, event, "Thanks, that helps us improve the guidance.", private=True)
-        elif action in {"p", "none"} and row.purged_at is not None:
+        buttons = {
+            "h": self._helpful,
+            "n": self._not_helpful,
+            "p": self._to_a_person,
+            "none": self._to_a_person,
+            "c": self._pick,
+            "e": self._send_entry,
+            "a": self._claim,
+            "d": self._save_draft,
+        }
+        handler = buttons.get(action)
+        if handler is None:
+            await reply(ctx, event, "That button is no longer active.", private=True)
+            return
+        await handler(event, ctx, row, number)
+
+    async def _helpful(
+        self, event: ButtonPressed, ctx: Context, row: QuestionRecord, number: str
+    ) -> None:
+        await self._asked.set(row.id, feedback="helpful")
+        if row.status == "picked" and event.user.id == row.user_id:
+            await self._propose_phrasing(ctx, row, row.entry_id, row.user_name)
+        await reply(ctx, event, THANKS_FOR_FEEDBACK, private=True)
+
+    async def _not_helpful(
+        self, event: ButtonPressed, ctx: Context, row: QuestionRecord, number: str
+    ) -> None:
+        await self._asked.set(row.id, feedback="not_helpful")
+        others = self._entries(row, skip=row.entry_id)
+        if others:
+            await self._offer(
+                event, ctx, row.id, others, "Thanks for saying. Is it one of these instead?"
+            )
+        else:
+            await reply(ctx, event, THANKS_FOR_FEEDBACK, private=True)
+
+    async def _to_a_person(
+        self, event: ButtonPressed, ctx: Context, row: QuestionRecord, number: str
+    ) -> None:
+        if row.purged_at is not None:
             days = self.settings.questions.retention_days
             await reply(
                 ctx,
@@ -374,27 +400,9 @@ class QuestionsFeature:
                 "retention policy asks: please ask it again to reach a person.",
                 private=True,
             )
-        elif action in {"p", "none"}:
-            await self._asked.set(row.id, status="escalated")
-            await self._escalate(event, ctx, row.id, row.text, self._entries(row))
-        elif action == "c":
-            await self._pick(event, ctx, row, number)
-        elif action == "e":
-            await self._send_entry(event, ctx, row, number)
-        elif action == "a":
-            if row.status == "expert_answered":
-                await reply(
-                    ctx,
-                    event,
-                    f"Question #{row.id} was already answered by {row.expert_name}.",
-                    private=True,
-                )
-                return
-            await self._claim(event, ctx, row)
-        elif action == "d":
-            await self._save_draft(event, ctx, row)
-        else:
-            await reply(ctx, event, "That button is no longer active.", private=True)
+            return
+        await self._asked.set(row.id, status="escalated")
+        await self._escalate(event, ctx, row.id, row.text, self._entries(row))
 
     def _entries(self, row: QuestionRecord, skip: str | None = None) -> tuple[Entry, ...]:
         """The question's candidates still in the knowledge base, best first."""
@@ -487,9 +495,19 @@ class QuestionsFeature:
         )
         return number if new else None
 
-    async def _claim(self, event: ButtonPressed, ctx: Context, row: QuestionRecord) -> None:
+    async def _claim(
+        self, event: ButtonPressed, ctx: Context, row: QuestionRecord, number: str
+    ) -> None:
         """One expert answers a question at a time, so nobody's reply is left undelivered; a
         claim nobody has followed up for CLAIM_MINUTES can be taken over."""
+        if row.status == "expert_answered":
+            await reply(
+                ctx,
+                event,
+                f"Question #{row.id} was already answered by {row.expert_name}.",
+                private=True,
+            )
+            return
         now = ctx.clock.now()
         other = row.answering_by not in (None, event.user.key)
         if other and row.answering_since and now - row.answering_since < CLAIM:
@@ -571,13 +589,15 @@ class QuestionsFeature:
             buttons=(Button("Save as draft FAQ", f"{PREFIX}d:{row.id}"),),
         )
 
-    async def _save_draft(self, event: ButtonPressed, ctx: Context, row: QuestionRecord) -> None:
+    async def _save_draft(
+        self, event: ButtonPressed, ctx: Context, row: QuestionRecord, number: str
+    ) -> None:
         if row.expert_answer is None:
             await reply(
                 ctx, event, f"Question #{row.id} has no expert answer to save yet.", private=True
             )
             return
-        number, new = await self._drafts.add(
+        draft, new = await self._drafts.add(
             DraftFaq(
                 question_id=row.id,
                 question=row.text,
@@ -587,10 +607,10 @@ class QuestionsFeature:
             )
         )
         if not new:
-            await reply(ctx, event, f"Already saved as draft FAQ #{number}.", private=True)
+            await reply(ctx, event, f"Already saved as draft FAQ #{draft}.", private=True)
             return
         await reply(
-            ctx, event, f"Saved as draft FAQ #{number}; an admin can review it with /drafts."
+            ctx, event, f"Saved as draft FAQ #{draft}; an admin can review it with /drafts."
         )
 
     # -- lists -------------------------------------------------------------------------------
