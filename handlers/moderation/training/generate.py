@@ -735,17 +735,22 @@ def _chat(parts: list[list[Segment]], rng: random.Random) -> list[Segment]:
     else:
         out = _capitalise(out)
     if rng.random() < 0.5:
-        subs = [pair for pair in _CHAT_WORDS if rng.random() < 0.5]
-
-        def abbreviate(text: str) -> str:
-            for pattern, short in subs:
-                text = re.sub(pattern, short, text)
-            return text
-
-        out = _map_text(out, abbreviate)
+        out = _abbreviated(out, rng)
     if rng.random() < 0.18:
         out = _one_typo(out, rng)
     return out
+
+
+def _abbreviated(out: list[Segment], rng: random.Random) -> list[Segment]:
+    """Chat shorthand: about half the usual abbreviations ("pls", "tmrw"), chosen at random."""
+    subs = [pair for pair in _CHAT_WORDS if rng.random() < 0.5]
+
+    def abbreviate(text: str) -> str:
+        for pattern, short in subs:
+            text = re.sub(pattern, short, text)
+        return text
+
+    return _map_text(out, abbreviate)
 
 
 def post(rng: random.Random, number: int) -> dict[str, object]:

@@ -99,46 +99,53 @@ def run_from(doc: Document, tokens: list[Token], index: int) -> list[int]:
 
 def full_name_score(doc: Document, words: list[Token], care_post: bool) -> float | None:
     first, second = words[0], words[1]
-    lowercase = not first.text[0].isupper()
     before = doc.text[max(0, first.start - 60) : first.start]
     after = doc.text[words[-1].end : words[-1].end + 30]
-    if CITATION_AFTER.match(after) or PSEUDONYM_AFTER.search(after):
-        return None
-    if ROLE_BEFORE.search(before.lower()) or PSEUDONYM_BEFORE.search(before[-3:]):
-        return None
-    if first.bare.lower() in PLACE_PREFIX:
-        return None  # "North Devon", "Upper Swaleby", "New Milton"
-    f_first, f_second = is_first_name(first.bare), is_name(second.bare)
-    rare_first, rare_second = zipf(first.bare) < 3.0, zipf(second.bare) < 3.3
-    if PLACE_BEFORE.search(before.lower()) and not (f_first and is_last_name(second.bare)):
+    if _not_a_name(first, second, before, after):
         return None
     if first.bare.lower() in NICKNAME_PREFIX:
         # "Big Tel", "Little Mo": a nickname, when the post is about care.
-        return (
-            0.7
-            if care_post
-            and (is_first_name(second.bare) or zipf(second.bare) < 4.0)
-            and not PLACE_BEFORE.search(before.lower())
-            else None
-        )
+        nickname = is_first_name(second.bare) or zipf(second.bare) < 4.0
+        return 0.7 if care_post and nickname and not PLACE_BEFORE.search(before.lower()) else None
     near = doc.lower[max(0, first.start - 30) : first.start]
     if COLLEAGUE.search(near) and not CARE.search(doc.lower[first.start : first.start + 80]):
         return None
-    if lowercase:
-        # "grace o'brien", "zbigniew kowalczyk": both must read as names, and the post be about care.
-        if (
-            care_post
-            and f_first
-            and (is_last_name(second.bare) or rare_second)
-            and zipf(second.bare) < 4.0
-        ):
-            return 0.8
-        return None
+    if not first.text[0].isupper():
+        return _lower_case_score(first, second, care_post)
+    return _score(first.bare, second.bare, care_post)
+
+
+def _not_a_name(first: Token, second: Token, before: str, after: str) -> bool:
+    """A citation, a pseudonym, a role, or a place ("North Devon", "Upper Swaleby")."""
+    return bool(
+        CITATION_AFTER.match(after)
+        or PSEUDONYM_AFTER.search(after)
+        or ROLE_BEFORE.search(before.lower())
+        or PSEUDONYM_BEFORE.search(before[-3:])
+        or first.bare.lower() in PLACE_PREFIX
+        or (
+            PLACE_BEFORE.search(before.lower())
+            and not (is_first_name(first.bare) and is_last_name(second.bare))
+        )
+    )
+
+
+def _lower_case_score(first: Token, second: Token, care_post: bool) -> float | None:
+    """ "grace o'brien", "zbigniew kowalczyk": both must read as names, the post be about care."""
+    surname = is_last_name(second.bare) or zipf(second.bare) < 3.3
+    if care_post and is_first_name(first.bare) and surname and zipf(second.bare) < 4.0:
+        return 0.8
+    return None
+
+
+def _score(first: str, second: str, care_post: bool) -> float | None:
+    f_first, f_second = is_first_name(first), is_name(second)
+    rare_first, rare_second = zipf(first) < 3.0, zipf(second) < 3.3
     if f_first and (f_second or rare_second):
         return 0.9
-    if f_first and zipf(first.bare) < 4.5 and zipf(second.bare) < 4.0:
+    if f_first and zipf(first) < 4.5 and zipf(second) < 4.0:
         return 0.75  # a listed first name and a surname the lists lack: "Clive Sutherland"
-    if is_last_name(first.bare) and is_first_name(second.bare) and zipf(first.bare) < 4.0:
+    if is_last_name(first) and is_first_name(second) and zipf(first) < 4.0:
         return 0.8  # family name first: "Zhang Xiuying", "Wong Mei Ling"
     if rare_first and f_second:
         return 0.85
