@@ -280,6 +280,7 @@ def test_a_damaged_embedding_cache_is_rebuilt_not_trusted(tmp_path: Path) -> Non
     )
 
 
+@pytest.mark.slow
 def test_the_model_on_onnx_runtime_gives_the_vectors_torch_gives(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
 ) -> None:

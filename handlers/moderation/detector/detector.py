@@ -36,18 +36,9 @@ _PRIORITY = {
 }
 
 
-def default_recognisers(
-    statistical_model: str | None = None, learned: bool = True
-) -> list[Recogniser]:
-    """The rule-based recognisers, and the shipped learned layer unless `learned` is False.
-
-    With `statistical_model` (a spaCy package name) a general-purpose NER layer is added too.
-    """
+def default_recognisers(learned: bool = True) -> list[Recogniser]:
+    """The rule-based recognisers, and the shipped learned layer unless `learned` is False."""
     extra: list[Recogniser] = []
-    if statistical_model is not None:
-        from handlers.moderation.detector.recognisers.statistical import StatisticalNameRecogniser
-
-        extra.append(StatisticalNameRecogniser(statistical_model))
     if learned:
         from handlers.moderation.detector.recognisers.learned import (
             LearnedRecogniser,
