@@ -23,9 +23,17 @@ CTRL_C = "\x03"
 PAUSE = 1.0
 
 
+def ctrl_c_as_at_a_prompt() -> None:
+    """In the child: Ctrl-C acts as it does for a command typed at a shell's prompt. A test run
+    started in the background by a script inherits SIGINT ignored, and Python then never turns
+    it into KeyboardInterrupt."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def own_terminal() -> None:
     """In the child: a session of its own with the pty as its controlling terminal, so Ctrl-C
     typed there reaches it as from a person's terminal."""
+    ctrl_c_as_at_a_prompt()
     os.setsid()
     fcntl.ioctl(0, termios.TIOCSCTTY, 0)
 
@@ -118,7 +126,7 @@ def test_ctrl_c_stops_a_console_reading_a_pipe_and_no_prompt_is_printed(tmp_path
     process = subprocess.Popen(
         [sys.executable, "-m", "bot", "console"],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        cwd=tmp_path, env=console_env(),
+        cwd=tmp_path, env=console_env(), preexec_fn=ctrl_c_as_at_a_prompt,
     )  # fmt: skip
     assert process.stdin is not None and process.stdout is not None
     try:

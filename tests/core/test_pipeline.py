@@ -389,9 +389,9 @@ async def test_an_instance_with_too_many_events_in_hand_sends_new_ones_back(
     echo = Slow()
     first, second = post("first", chat=dm(ALICE)), post("second", chat=dm(BOB))
     async with make_app(store, RecordingAdapter(), [echo]) as app:
-        await app.handle(first, answer_within=0.05)  # in hand, still being handled
+        await app.handle(first, answer_within=1.0)  # in hand, still being handled
         with pytest.raises(SendAgain, match="busy"):
-            await app.handle(second, answer_within=0.05)
+            await app.handle(second, answer_within=1.0)
         release.set()
 
         async def resent() -> bool:  # the platform sends it again until it is taken
