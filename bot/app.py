@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import event as sqlalchemy_event
 
 from bot import plugins
-from bot.adapter import Adapter, HasCommandMenu, Probe, ServesHttp
+from bot.adapter import Adapter, HasCommandMenu, Probe, ServesConsole, ServesHttp
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.context import Context
@@ -116,6 +116,8 @@ class App:
                 await adapter.set_commands(menu)
             if isinstance(adapter, ServesHttp):
                 adapter.serve_operators(self.probe)
+            if isinstance(adapter, ServesConsole):
+                adapter.serve_console(self.ctx)
             await adapter.start(self.handle)
             self._exit.push_async_callback(adapter.stop)
         if self._run_scheduler and self.builder.jobs.items:
