@@ -99,6 +99,12 @@ class WebAccess:
             )
         return token
 
+    async def is_open(self, token: str) -> bool:
+        """Whether the link could still be used (the sign-in page asks before it shows its form)."""
+        async with self._store.session() as s:
+            link = await s.get(SignInLink, _hash(token))
+        return link is not None and link.used_at is None and link.expires_at > self._clock.now()
+
     async def redeem(self, token: str) -> tuple[str, WebSession] | None:
         """Use the link once: a new session's token and the session, or None when the link is
         unknown, used or expired. Two tabs opening one link at once: one of them wins."""

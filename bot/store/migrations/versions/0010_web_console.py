@@ -1,8 +1,7 @@
-"""web console: one-time sign-in links and the sessions they open (bot/web_access.py), the
-reason a moderator gave to see an original, and the indexes the console's weekly figures read by
+"""web console: one-time sign-in links and the sessions they open (bot/web_access.py)
 
 Revision ID: 0010_web_console
-Revises: 0009_question_choices
+Revises: 0001_core
 """
 
 import sqlalchemy as sa
@@ -11,15 +10,9 @@ from alembic import op
 from bot.store.base import UTCDateTime
 
 revision = "0010_web_console"
-down_revision = "0009_question_choices"
-branch_labels = None
+down_revision = "0001_core"
+branch_labels = ("web",)
 depends_on = None
-
-INDEXED = (
-    ("moderation_held_posts", "held_at"),
-    ("moderation_audit", "at"),
-    ("questions", "asked_at"),
-)
 
 
 def upgrade() -> None:
@@ -46,17 +39,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("token_hash", name=op.f("pk_web_sessions")),
     )
     op.create_index(op.f("ix_web_sessions_expires_at"), "web_sessions", ["expires_at"])
-    with op.batch_alter_table("moderation_audit") as table:
-        table.add_column(sa.Column("reason", sa.Text(), nullable=True))
-    for table_name, column in INDEXED:
-        op.create_index(f"ix_{table_name}_{column}", table_name, [column])
 
 
 def downgrade() -> None:
-    for table_name, column in INDEXED:
-        op.drop_index(f"ix_{table_name}_{column}", table_name=table_name)
-    with op.batch_alter_table("moderation_audit") as table:
-        table.drop_column("reason")
     op.drop_index(op.f("ix_web_sessions_expires_at"), table_name="web_sessions")
     op.drop_table("web_sessions")
     op.drop_table("web_sign_in_links")
