@@ -68,7 +68,7 @@ class Chart:
     @staticmethod
     def _axis(peak: int, plot_h: float) -> list[str]:
         lines = []
-        for step in (0, 0.5, 1):
+        for step in (0, 0.5, 1) if peak >= 4 else (0, 1):
             y = TOP + plot_h - plot_h * step
             lines.append(
                 f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" class="grid"/>'

@@ -1,0 +1,83 @@
+"""The web console's browser tests: one console group with its web console, and one headless
+Chromium (Debian's `chromium`, driven by Playwright; never a downloaded browser) for the whole
+session. Where no browser is installed they are skipped with a loud warning, except where
+PRACTICEBOT_REQUIRE_BROWSER=1 (CI), where they fail."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.web.server import ConsoleServer
+
+CHROMIUM = os.environ.get("PRACTICEBOT_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+_missing: list[str] = []
+
+
+def _why_no_browser() -> str | None:
+    if not Path(CHROMIUM).exists():
+        return f"no Chromium at {CHROMIUM} (apt-get install chromium)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the playwright package is not installed (make install)"
+    return None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    reason = _why_no_browser()
+    if reason is None or os.environ.get("PRACTICEBOT_REQUIRE_BROWSER") == "1":
+        return  # in CI a missing browser fails the tests in their fixture
+    here = Path(__file__).parent
+    skipped = [i for i in items if here in Path(str(i.fspath)).parents]
+    for item in skipped:
+        item.add_marker(pytest.mark.skip(reason=f"browser tests SKIPPED: {reason}"))
+    if skipped:
+        _missing.append(reason)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    for reason in _missing:
+        terminalreporter.write_line(
+            f"WARNING: web console browser tests SKIPPED: {reason}", red=True, bold=True
+        )
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ConsoleServer]:
+    running = ConsoleServer(tmp_path_factory.mktemp("web")).start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    reason = _why_no_browser()
+    if reason is not None:
+        pytest.fail(f"PRACTICEBOT_REQUIRE_BROWSER=1 but {reason}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A fresh browser context (no cookies) per test, phone-sized enough to show the layout."""
+    context = browser.new_context(viewport={"width": 1000, "height": 800}, accept_downloads=True)
+    context.set_default_timeout(5000)
+    yield context.new_page()
+    context.close()
+
+
+def shot(page: Any, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
