@@ -34,8 +34,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     reason = _why_no_browser()
     if reason is None or os.environ.get("PRACTICEBOT_REQUIRE_BROWSER") == "1":
         return  # in CI a missing browser fails the tests in their fixture
-    here = Path(__file__).parent
-    skipped = [i for i in items if here in Path(str(i.fspath)).parents]
+    skipped = [i for i in items if i.get_closest_marker("browser") is not None]
     for item in skipped:
         item.add_marker(pytest.mark.skip(reason=f"browser tests SKIPPED: {reason}"))
     if skipped:

@@ -10,8 +10,12 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.web.conftest import shot
 from tests.web.server import ConsoleServer
+
+pytestmark = pytest.mark.browser
 
 
 def sign_in(page: Any, link: str) -> None:
