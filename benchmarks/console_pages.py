@@ -8,7 +8,8 @@ most), questions asked and learning deliveries, a fifth, three tenths and a half
 `learners` learners enrolled in the sample programmes. Starts the real App (every feature) with
 the console adapter serving the web console on a free port, signs in an admin and a learner
 through bot/web_access.py, and times `requests` sequential GETs of each page over HTTP (after 5
-warm-up requests). Prints one JSON line per page (p50, p95, max in ms) and a summary line.
+warm-up requests). Prints one JSON line per page and per CSV export (p50, p95, max in ms) and a summary line
+(the worst p95 of the pages, against the 200 ms target).
 """
 
 from __future__ import annotations
@@ -55,6 +56,8 @@ PAGES = [
     "/console/learning",
     "/me",
 ]
+# exports: timed and printed too, not held to the pages' 200 ms (every matching row goes out)
+DOWNLOADS = ["/console/moderation/decisions.csv", "/me/cpd.csv"]
 TYPES = ["PERSON", "ADDRESS", "NHS_NUMBER", "PHONE", "POSTCODE", "DATE_OF_BIRTH"]
 WEEKS = 26
 BATCH = 5000
@@ -252,8 +255,8 @@ async def measure(url: str, args: argparse.Namespace) -> int:
             cookies[role] = redeemed[0]
         base = f"http://127.0.0.1:{port}"
         async with aiohttp.ClientSession() as http:
-            for page in PAGES:
-                role = WebRole.LEARNER if page == "/me" else WebRole.ADMIN
+            for page in PAGES + DOWNLOADS:
+                role = WebRole.LEARNER if page.startswith("/me") else WebRole.ADMIN
                 headers = {"Cookie": f"pb_session={cookies[role]}"}
                 times = []
                 for n in range(args.requests + 5):
@@ -265,11 +268,13 @@ async def measure(url: str, args: argparse.Namespace) -> int:
                         times.append((time.perf_counter() - t0) * 1000)
                 times.sort()
                 p95 = times[max(0, round(0.95 * len(times)) - 1)]
-                worst = max(worst, p95)
+                if page in PAGES:
+                    worst = max(worst, p95)
                 print(
                     json.dumps(
                         {
                             "page": page,
+                            "kind": "page" if page in PAGES else "export",
                             "requests": len(times),
                             "p50_ms": round(statistics.median(times), 1),
                             "p95_ms": round(p95, 1),

@@ -8,8 +8,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Integer, cast, func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
 
 from bot.context import Context
 from bot.desks import (
@@ -34,6 +35,10 @@ from handlers.learning.state import LearningState
 SENT_STATES = [State.SENT.value, State.ANSWERED.value]
 
 
+def _count(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
 class LearningConsole:
     def __init__(self, state: LearningState) -> None:
         self.state = state
@@ -48,22 +53,25 @@ class LearningConsole:
                     )
                 )
             ).all()
+            # one pass over the deliveries: sent, answered, counted for CPD, reminded
             tasks = (
                 await s.execute(
                     select(
                         Enrolment.programme_id,
                         Delivery.task_id,
-                        func.count(),
-                        func.sum(cast(Delivery.state == State.ANSWERED.value, Integer)),
+                        _count(Delivery.state.in_(SENT_STATES)),
+                        _count(Delivery.state == State.ANSWERED.value),
+                        _count(
+                            (Delivery.state == State.ANSWERED.value)
+                            & (Delivery.choice.is_(None) | (Delivery.choice != SKIPPED))
+                        ),
+                        _count(Delivery.reminder == "sent"),
                     )
                     .join(Enrolment, Enrolment.id == Delivery.enrolment_id)
-                    .where(Delivery.kind == "task", Delivery.state.in_(SENT_STATES))
+                    .where(Delivery.kind == "task")
                     .group_by(Enrolment.programme_id, Delivery.task_id)
                 )
             ).all()
-            reminders = await s.scalar(
-                select(func.count()).select_from(Delivery).where(Delivery.reminder == "sent")
-            )
             auto_paused = await s.scalar(
                 select(func.count())
                 .select_from(Enrolment)
@@ -73,36 +81,19 @@ class LearningConsole:
                 )
             )
             badges = await s.scalar(select(func.count()).select_from(Badge))
-            minutes = await self._cpd_minutes(s)
         return LearningOverview(
             programmes=self._programme_rows(by_status),
             tasks=self._task_rows(tasks),
-            reminders_sent=int(reminders or 0),
+            reminders_sent=sum(int(row[5]) for row in tasks),
             auto_paused=int(auto_paused or 0),
-            cpd_minutes=minutes,
+            cpd_minutes=sum(self._minutes(pid, tid) * int(n) for pid, tid, _s, _a, n, _r in tasks),
             badges_issued=int(badges or 0),
         )
 
-    async def _cpd_minutes(self, s: AsyncSession) -> int:
-        """Minutes of every answered task (not skipped), from each task's minutes."""
-        rows = (
-            await s.execute(
-                select(Enrolment.programme_id, Delivery.task_id, func.count())
-                .join(Enrolment, Enrolment.id == Delivery.enrolment_id)
-                .where(
-                    Delivery.kind == "task",
-                    Delivery.state == State.ANSWERED.value,
-                    (Delivery.choice.is_(None)) | (Delivery.choice != SKIPPED),
-                )
-                .group_by(Enrolment.programme_id, Delivery.task_id)
-            )
-        ).all()
-        total = 0
-        for programme_id, task_id, n in rows:
-            programme = self.state.catalogue.get(programme_id)
-            task = programme.task(task_id) if programme else None
-            total += (task.minutes if task else 0) * int(n)
-        return total
+    def _minutes(self, programme_id: str, task_id: str) -> int:
+        programme = self.state.catalogue.get(programme_id)
+        task = programme.task(task_id) if programme else None
+        return task.minutes if task else 0
 
     def _programme_rows(self, by_status: Sequence[Any]) -> list[ProgrammeRow]:
         counts: dict[str, dict[str, int]] = {}
@@ -126,7 +117,9 @@ class LearningConsole:
 
     def _task_rows(self, tasks: Sequence[Any]) -> list[TaskRow]:
         rows = []
-        for programme_id, task_id, sent, answered in tasks:
+        for programme_id, task_id, sent, answered, _learnt, _reminded in tasks:
+            if not sent:
+                continue
             programme = self.state.catalogue.get(programme_id)
             task = programme.task(task_id) if programme else None
             rows.append(

@@ -1,6 +1,6 @@
 """The web console's browser tests: one console group with its web console, and one headless
-Chromium (Debian's `chromium`, driven by Playwright; never a downloaded browser) for the whole
-session. Where no browser is installed they are skipped with a loud warning, except where
+Chromium (Debian's `chromium`, driven by Playwright; never a downloaded browser) for all of
+them. Where no browser is installed they are skipped with a loud warning, except where
 PRACTICEBOT_REQUIRE_BROWSER=1 (CI), where they fail."""
 
 from __future__ import annotations
@@ -48,15 +48,18 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         )
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ConsoleServer]:
     running = ConsoleServer(tmp_path_factory.mktemp("web")).start()
     yield running
     running.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    """One Chromium for all the browser tests (they are one module). Not session-wide: while
+    Playwright's synchronous API is open its event loop counts as running in this thread, and
+    the async tests of the modules after it could not start theirs."""
     reason = _why_no_browser()
     if reason is not None:
         pytest.fail(f"PRACTICEBOT_REQUIRE_BROWSER=1 but {reason}")
