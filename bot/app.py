@@ -28,6 +28,7 @@ from bot.outbox import Outbox
 from bot.pipeline import build_pipeline
 from bot.rooms import Rooms
 from bot.store import Store
+from bot.web_access import WebAccess
 
 log = logging.getLogger(__name__)
 PURGE_EVERY_SECONDS = 3600.0
@@ -42,6 +43,9 @@ async def _purge(ctx: Context) -> None:
     dropped = await ctx.members.drop_waiting_before(cutoff)
     if dropped:
         log.info("undelivered notices dropped", extra={"count": dropped})
+    expired = await WebAccess(ctx.store, ctx.clock).purge()
+    if expired:
+        log.info("expired web sign-in links and sessions dropped", extra={"count": expired})
 
 
 class App:

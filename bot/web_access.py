@@ -188,5 +188,6 @@ async def send_link(ctx: Context, event: MessagePosted, role: WebRole, page: str
             prefer=PrivateVia.DM,
         )
     )
-    if event.chat.kind is not ChatKind.DIRECT:
+    if event.chat.kind is not ChatKind.DIRECT and ctx.capabilities(event.platform).ephemeral:
+        # where a private word in the chat would itself land in the DM, the link says enough
         await reply(ctx, event, "I have sent you a sign-in link privately.", private=True)

@@ -72,3 +72,22 @@ async def test_only_hashes_of_tokens_are_stored(store: Store) -> None:
         links = (await s.execute(text("SELECT token_hash FROM web_sign_in_links"))).scalars().all()
         sessions = (await s.execute(text("SELECT token_hash FROM web_sessions"))).scalars().all()
     assert token not in links and redeemed[0] not in sessions
+
+
+async def test_expired_links_and_sessions_are_purged(store: Store) -> None:
+    from sqlalchemy import func, select
+
+    from bot.web_access import SignInLink, WebSessionRecord
+
+    clock = _clock()
+    access = WebAccess(store, clock)
+    redeemed = await access.redeem(await access.issue_link(MOD, WebRole.ADMIN))
+    await access.issue_link(MOD, WebRole.ADMIN)
+    assert redeemed is not None
+
+    assert await access.purge() == 0
+    clock.advance(timedelta(hours=SESSION_HOURS, minutes=1))
+    assert await access.purge() == 3  # two links and one session
+    async with store.session() as s:
+        for table in (SignInLink, WebSessionRecord):
+            assert await s.scalar(select(func.count()).select_from(table)) == 0
