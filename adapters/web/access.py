@@ -67,10 +67,16 @@ def open_session(
 
 
 async def current(request: web.Request, ctx: Context) -> WebSession | None:
+    """The signed-in member, or None. An admin session ends as soon as the member is no longer
+    in bot.admins (the settings are read again on every request)."""
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         return None
-    return await WebAccess(ctx.store, ctx.clock).session(token)
+    session = await WebAccess(ctx.store, ctx.clock).session(token)
+    if session is not None and session.role is WebRole.ADMIN:
+        if not ctx.settings.is_admin(session.user.key):
+            return None
+    return session
 
 
 def guarded(ctx: Context, allowed: Allowed, page: Page, *, form: bool = False) -> Handler:

@@ -13,6 +13,7 @@ from adapters.web.access import (
     SIGN_IN_COOKIE,
     Handler,
     anyone,
+    current,
     guarded,
     open_session,
     set_cookie,
@@ -51,8 +52,7 @@ def _landing(session: WebSession) -> str:
 
 def _home(ctx: Context) -> Handler:
     async def home(request: web.Request) -> web.StreamResponse:
-        token = request.cookies.get(SESSION_COOKIE)
-        session = await WebAccess(ctx.store, ctx.clock).session(token) if token else None
+        session = await current(request, ctx)
         if session is None:
             return problem(
                 401,

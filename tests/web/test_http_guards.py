@@ -143,3 +143,16 @@ def test_pages_send_no_referrer_and_allow_no_scripts(server: ConsoleServer, path
     assert headers["Referrer-Policy"] == "no-referrer"
     assert "default-src 'none'" in headers["Content-Security-Policy"]
     assert "script-src" not in headers["Content-Security-Policy"]
+
+
+def test_an_admin_session_ends_when_they_are_no_longer_an_admin(server: ConsoleServer) -> None:
+    admin, _ = _sign_in(server, "lead>> /console")
+    assert _open(admin, f"{server.base}/console/learning")[0] == 200
+    assert server.app is not None
+    before = server.app.ctx.settings
+    bot = before.bot.model_copy(update={"admins": []})
+    server.app.ctx.settings = before.model_copy(update={"bot": bot})
+    try:
+        assert _open(admin, f"{server.base}/console/learning")[0] == 401
+    finally:
+        server.app.ctx.settings = before
