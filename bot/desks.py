@@ -165,6 +165,7 @@ class LearnerProgramme:
     done: int
     total: int
     next_task: str | None
+    next_due: str | None = None  # when it is due, in the learner's own time ("Tue 03 Mar at 10:00")
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,7 +29,7 @@ from handlers.learning.engine import AUTO_PAUSE_AFTER
 from handlers.learning.enrolments import learner_enrolments
 from handlers.learning.models import Badge, Delivery, Enrolment, State, Status
 from handlers.learning.programmes import ProgrammeError, load_programme
-from handlers.learning.records import SKIPPED, CpdEntry, cpd_csv, cpd_entries
+from handlers.learning.records import SKIPPED, CpdEntry, cpd_csv, cpd_entries, local
 from handlers.learning.state import LearningState
 
 SENT_STATES = [State.SENT.value, State.ANSWERED.value]
@@ -171,7 +171,7 @@ class LearningConsole:
     async def _progress(self, s: AsyncSession, e: Enrolment) -> LearnerProgramme:
         rows = (
             await s.execute(
-                select(Delivery.state, Delivery.choice, Delivery.content)
+                select(Delivery.state, Delivery.choice, Delivery.content, Delivery.due_at)
                 .where(Delivery.enrolment_id == e.id, Delivery.kind == "task")
                 .order_by(Delivery.due_at)
             )
@@ -179,8 +179,9 @@ class LearningConsole:
         done = sum(1 for r in rows if r.state == State.ANSWERED and r.choice != SKIPPED)
         pending = [r for r in rows if r.state == State.PENDING]
         next_task = str(pending[0].content["title"]) if pending else None
+        due = local(pending[0].due_at, e.timezone) if pending else None
         return LearnerProgramme(
-            self._title(e.programme_id), e.status, done, len(e.task_ids), next_task
+            self._title(e.programme_id), e.status, done, len(e.task_ids), next_task, due
         )
 
     async def cpd_csv(self, ctx: Context, learner: User) -> str:

@@ -143,6 +143,32 @@ async def seed(app: App, settings: Settings) -> None:
         await s.flush()
         for i, task in enumerate(programme.tasks):
             s.add(_answered(enrolment.id, programme.id, programme.title, task, now, i))
+        second = list(catalogue.programmes.values())[1]
+        active = Enrolment(
+            platform="console",
+            user_id="alice",
+            user_name="alice",
+            programme_id=second.id,
+            status=Status.ACTIVE.value,
+            days="mon,wed,fri",
+            at_time="10:00",
+            timezone="Europe/London",
+            task_ids=[t.id for t in second.tasks],
+            enrolled_at=now,
+        )
+        s.add(active)
+        await s.flush()
+        first_task = second.tasks[0]
+        s.add(
+            Delivery(
+                key=f"{active.id}:{first_task.id}",
+                enrolment_id=active.id,
+                task_id=first_task.id,
+                content={"programme": second.title, "title": first_task.title, "minutes": 3},
+                due_at=now + timedelta(days=1),
+                state=State.PENDING.value,
+            )
+        )
         credential = build_credential(programme, alice.key, now, settings.learning)
         token = sign(credential, load_signing_key(settings.learning, settings.bot.data_dir))
         s.add(Badge(enrolment_id=enrolment.id, credential=token, issued_at=now))

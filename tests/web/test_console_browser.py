@@ -128,6 +128,9 @@ def test_learners_page_cpd_csv_badge_and_print(server: ConsoleServer, page: Any)
     sign_in(page, server.link_for("alice>> /mycpd"))
 
     assert page.url.endswith("/me")
+    programmes = page.locator("ul.programmes").inner_text()
+    assert "10 of 10 done (completed)" in programmes
+    assert "0 of " in programmes and "(active). Next: “" in programmes
     rows = page.locator("table.cpd tbody tr")
     assert rows.count() >= 3
     assert "Reflection 1" in rows.first.inner_text()
