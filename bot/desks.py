@@ -144,6 +144,10 @@ class LearningOverview:
 class LearningDesk(Protocol):
     async def overview(self, ctx: Context) -> LearningOverview: ...
 
+    async def weeks(self, ctx: Context, count: int) -> list[Week]:
+        """Tasks sent, and of those answered, per week they were sent."""
+        ...
+
     def check_programme(self, text: str, file_name: str) -> list[str]:
         """`programmes check`'s problems with one uploaded file; [] when it is valid."""
         ...

@@ -6,6 +6,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from adapters.web.access import console_roles
+from adapters.web.charts import Chart, Series
 from adapters.web.forms import Route
 from adapters.web.render import problem, render
 from bot.context import Context
@@ -14,6 +15,8 @@ from bot.web_access import WebSession
 
 PATH = "/console/learning"
 MAX_UPLOAD = 256 * 1024
+WEEKS = 12
+TASK_SERIES = (Series("sent", "Tasks sent"), Series("answered", "Answered"))
 
 
 def _desk(ctx: Context) -> LearningDesk | None:
@@ -30,11 +33,13 @@ async def _page(
     desk = _desk(ctx)
     if desk is None:
         return problem(404, "Learning is not installed", "No learning feature runs here.")
+    weeks = tuple(await desk.weeks(ctx, WEEKS))
     return render(
         "learning.html",
         title="Learning",
         session=session,
         overview=await desk.overview(ctx),
+        charts=[Chart("tasks", "Tasks sent and answered per week", TASK_SERIES, weeks)],
         checked=checked,
         problems=problems or [],
     )

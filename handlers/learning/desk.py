@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Sequence
+from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +23,10 @@ from bot.desks import (
     Outcome,
     ProgrammeRow,
     TaskRow,
+    Week,
 )
 from bot.events import User
+from bot.store.weeks import as_date, last_weeks, week_of
 from handlers.learning.badges import BadgeInvalid, load_signing_key, verify
 from handlers.learning.engine import AUTO_PAUSE_AFTER
 from handlers.learning.enrolments import learner_enrolments
@@ -89,6 +92,25 @@ class LearningConsole:
             cpd_minutes=sum(self._minutes(pid, tid) * int(n) for pid, tid, _s, _a, n, _r in tasks),
             badges_issued=int(badges or 0),
         )
+
+    async def weeks(self, ctx: Context, count: int) -> list[Week]:
+        mondays = last_weeks(ctx.clock.now().date(), count)
+        since = datetime.combine(mondays[0], time(), UTC)
+        week = week_of(Delivery.sent_at, ctx.store.is_postgres)
+        async with ctx.store.session() as s:
+            rows = (
+                await s.execute(
+                    select(week, func.count(), _count(Delivery.state == State.ANSWERED.value))
+                    .where(
+                        Delivery.kind == "task",
+                        Delivery.state.in_(SENT_STATES),
+                        Delivery.sent_at >= since,
+                    )
+                    .group_by(week)
+                )
+            ).all()
+        counts = {as_date(w): {"sent": int(n), "answered": int(a)} for w, n, a in rows}
+        return [Week(m, counts.get(m, {})) for m in mondays]
 
     def _minutes(self, programme_id: str, task_id: str) -> int:
         programme = self.state.catalogue.get(programme_id)

@@ -179,6 +179,7 @@ def test_questions_and_learning_pages_for_an_admin(server: ConsoleServer, page: 
 
     page.goto(f"{server.base}/console/learning")
     assert "badges issued" in page.locator(".figures").inner_text()
+    assert page.locator("#chart-tasks svg rect.bar").count() >= 2
     page.set_input_files(
         "#programme",
         files=[{"name": "broken.yaml", "mimeType": "text/yaml", "buffer": b"id: x\ntitle: 3\n"}],

@@ -114,3 +114,47 @@ async def test_questions_weeks_and_most_escalated(store: Store) -> None:
     assert weeks[1].counts == {"answered": 1, "helpful": 1, "escalated": 2}
     assert weeks[0].counts == {"choices": 1, "not_helpful": 1}
     assert [(e.words, e.count) for e in top] == [("why?", 2)]
+
+
+async def test_learning_weeks_count_tasks_sent_and_answered(store: Store) -> None:
+    from handlers.learning.desk import LearningConsole
+    from handlers.learning.models import Delivery, Enrolment, State
+    from handlers.learning.state import LearningState
+
+    ctx = _ctx(store)
+    async with store.session() as s:
+        enrolment = Enrolment(
+            platform="console",
+            user_id="alice",
+            user_name="alice",
+            programme_id="p",
+            status="active",
+            days="mon",
+            at_time="10:00",
+            timezone="Europe/London",
+            task_ids=["a", "b", "c"],
+            enrolled_at=NOW,
+        )
+        s.add(enrolment)
+        await s.flush()
+        for task, days, state in (
+            ("a", 1, State.ANSWERED),
+            ("b", 2, State.SENT),
+            ("c", 9, State.ANSWERED),
+        ):
+            at = NOW - timedelta(days=days)
+            s.add(
+                Delivery(
+                    key=task,
+                    enrolment_id=enrolment.id,
+                    task_id=task,
+                    content={},
+                    due_at=at,
+                    sent_at=at,
+                    state=state.value,
+                )
+            )
+
+    weeks = await LearningConsole(LearningState(ctx.settings)).weeks(ctx, 2)
+
+    assert [w.counts for w in weeks] == [{"sent": 1, "answered": 1}, {"sent": 2, "answered": 1}]
