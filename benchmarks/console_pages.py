@@ -228,7 +228,7 @@ async def measure(url: str, args: argparse.Namespace) -> int:
     data = Path(tempfile.mkdtemp(prefix="pb-console-bench-"))
     settings = Settings.model_validate(
         {
-            "bot": {"data_dir": str(data)},
+            "bot": {"data_dir": str(data), "admins": ["console:lead"]},
             "web": {"public_url": f"http://127.0.0.1:{port}"},
             "secrets": {"DATABASE_URL": url},
         }

@@ -64,8 +64,17 @@ class ModerationConsole:
         return Outcome(True, text)
 
     async def decisions(self, ctx: Context, wanted: DecisionFilter) -> list[DecisionItem]:
+        # plain columns, not entities: an export may be tens of thousands of rows
         query = (
-            select(AuditEntry, HeldPost.chat_title, HeldPost.chat_id, HeldPost.types)
+            select(
+                AuditEntry.held_post_id,
+                AuditEntry.action,
+                AuditEntry.actor,
+                AuditEntry.at,
+                HeldPost.chat_title,
+                HeldPost.chat_id,
+                HeldPost.types,
+            )
             .join(HeldPost, HeldPost.id == AuditEntry.held_post_id)
             .order_by(AuditEntry.id.desc())
         )
@@ -75,8 +84,8 @@ class ModerationConsole:
         async with ctx.store.session() as s:
             rows = (await s.execute(query)).all()
         return [
-            DecisionItem(e.held_post_id, e.action, e.actor, e.at, title or chat, tuple(types))
-            for e, title, chat, types in rows
+            DecisionItem(post_id, action, actor, at, title or chat, tuple(types))
+            for post_id, action, actor, at, title, chat, types in rows
         ]
 
     async def weeks(self, ctx: Context, count: int) -> list[Week]:
