@@ -3,6 +3,8 @@ learners, CPD hours, badges; a programme file checked as `programmes check` does
 
 from __future__ import annotations
 
+import asyncio
+
 from aiohttp import web
 
 from adapters.web.access import console_roles
@@ -33,13 +35,14 @@ async def _page(
     desk = _desk(ctx)
     if desk is None:
         return problem(404, "Learning is not installed", "No learning feature runs here.")
-    weeks = tuple(await desk.weeks(ctx, WEEKS))
+    # each on a connection of its own: the database counts both at once
+    overview, weeks = await asyncio.gather(desk.overview(ctx), desk.weeks(ctx, WEEKS))
     return render(
         "learning.html",
         title="Learning",
         session=session,
-        overview=await desk.overview(ctx),
-        charts=[Chart("tasks", "Tasks sent and answered per week", TASK_SERIES, weeks)],
+        overview=overview,
+        charts=[Chart("tasks", "Tasks sent and answered per week", TASK_SERIES, tuple(weeks))],
         checked=checked,
         problems=problems or [],
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 
@@ -41,8 +42,10 @@ async def queue(request: web.Request, ctx: Context, session: WebSession) -> web.
     desk = _desk(ctx)
     if desk is None:
         return problem(404, "Moderation is not installed", "No moderation feature runs here.")
-    posts, total = await desk.queue(ctx, QUEUE_SHOWN)
-    weeks = await desk.weeks(ctx, WEEKS)
+    # each on a connection of its own: the database counts both at once
+    (posts, total), weeks = await asyncio.gather(
+        desk.queue(ctx, QUEUE_SHOWN), desk.weeks(ctx, WEEKS)
+    )
     types = sorted({k for w in weeks for k in w.counts} - NOT_TYPES)
     charts = [
         Chart("decisions", "Held posts and decisions per week", DECISION_SERIES, tuple(weeks)),

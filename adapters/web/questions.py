@@ -3,6 +3,8 @@ most often escalated; draft FAQ entries to approve or discard, as /drafts does."
 
 from __future__ import annotations
 
+import asyncio
+
 from aiohttp import web
 
 from adapters.web.access import admins, console_roles
@@ -32,7 +34,11 @@ async def overview(request: web.Request, ctx: Context, session: WebSession) -> w
     desk = _desk(ctx)
     if desk is None:
         return problem(404, "Questions are not installed", "No questions feature runs here.")
-    weeks = tuple(await desk.weeks(ctx, WEEKS))
+    # each on a connection of its own: the database counts them at once
+    week_list, escalated, drafts = await asyncio.gather(
+        desk.weeks(ctx, WEEKS), desk.most_escalated(ctx, MOST_ESCALATED), desk.drafts(ctx)
+    )
+    weeks = tuple(week_list)
     return render(
         "questions.html",
         title="Questions",
@@ -41,8 +47,8 @@ async def overview(request: web.Request, ctx: Context, session: WebSession) -> w
             Chart("outcomes", "Questions per week, by outcome", OUTCOMES, weeks),
             Chart("feedback", "Feedback per week", FEEDBACK, weeks),
         ],
-        escalated=await desk.most_escalated(ctx, MOST_ESCALATED),
-        drafts=await desk.drafts(ctx),
+        escalated=escalated,
+        drafts=drafts,
         can_decide=session.role is WebRole.ADMIN,
         **flash(request),
     )
