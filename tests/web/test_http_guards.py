@@ -156,3 +156,12 @@ def test_an_admin_session_ends_when_they_are_no_longer_an_admin(server: ConsoleS
         assert _open(admin, f"{server.base}/console/learning")[0] == 401
     finally:
         server.app.ctx.settings = before
+
+
+def test_console_links_go_to_admins_and_moderators_only(server: ConsoleServer) -> None:
+    refused = server.say("bob>> /console")
+    assert "The web console is for admins and moderators" in refused
+    assert "/signin?t=" not in refused
+    assert "/signin?t=" not in server.say("bob> /console")  # in the group: no link either
+    own = server.say("bob> /mycpd")  # a learner's own page: the link goes to their DM
+    assert "[dm:bob] Your sign-in link to your learning page" in own
