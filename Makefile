@@ -3,7 +3,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint clean
+.PHONY: install run test quick lint clean
+
+# one test process per core (at most 4: each holds the sentence model in memory); tests in an
+# xdist_group run in one worker (the web console's: one browser, one console group)
+PYTEST_WORKERS := -n auto --maxprocesses 4 --dist loadgroup
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -31,7 +35,12 @@ test: install
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/mypy bot handlers adapters scheduler
-	$(BIN)/python -m pytest --cov --cov-report=term:skip-covered -q
+	$(BIN)/python -m pytest $(PYTEST_WORKERS) --cov --cov-report=term:skip-covered -q
+
+# The suite without the tests marked slow (subprocesses, fake-server storms, model exports),
+# for the edit-test loop; `make test` is what CI runs.
+quick: install
+	$(BIN)/python -m pytest $(PYTEST_WORKERS) -q -m "not slow"
 
 lint: install
 	$(BIN)/ruff check .

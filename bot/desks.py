@@ -27,6 +27,7 @@ class HeldItem:
     types: tuple[str, ...]
     preview: str  # redacted: safe to show
     has_original: bool
+    reasons: tuple[str, ...] = ()  # what was found and why, in plain words, as on the card
 
 
 @dataclass(frozen=True, slots=True)

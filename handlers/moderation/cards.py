@@ -120,10 +120,19 @@ def decision_line(post: HeldPost) -> str:
     return f"Decision: {words} by {post.decided_by} at {when(post.decided_at)}."
 
 
-def reason_lines_for(types: list[str]) -> list[str]:
-    """Reasons by type, from stored types (the findings themselves are not kept)."""
+CARD_WHYS_PER_TYPE = 3
+
+
+def reason_lines_for(types: list[str], explanations: list[list[str]] | None = None) -> list[str]:
+    """One line a type found: what it is, why the detector thought so in plain words ("first
+    name in a post about a fall"), and why it matters. The findings' words are never kept."""
     lines = []
     for kind in dict.fromkeys(types):
         one = [Finding(kind, 0, 1, 1.0, "")]
-        lines.append(f"{describe(one)}: {reasons(one)[0]}")
+        whys = [why for found, why in explanations or [] if found == kind]
+        shown = "; ".join(whys[:CARD_WHYS_PER_TYPE])
+        if len(whys) > CARD_WHYS_PER_TYPE:
+            shown += f"; {len(whys) - CARD_WHYS_PER_TYPE} more"
+        said = f" ({shown})" if shown else ""
+        lines.append(f"{describe(one)}{said}: {reasons(one)[0]}")
     return lines

@@ -14,7 +14,7 @@ from bot.crypto import DecryptionFailed
 from bot.desks import DecisionFilter, DecisionItem, HeldItem, Outcome, Week
 from bot.events import User
 from bot.store.weeks import as_date, last_weeks, week_of
-from handlers.moderation.cards import group_name, when
+from handlers.moderation.cards import group_name, reason_lines_for, when
 from handlers.moderation.records import AuditEntry, HeldPost, HeldPosts
 from handlers.moderation.review import CANNOT_DECRYPT, DECISION_ACTIONS, decide
 
@@ -142,4 +142,5 @@ def _item(post: HeldPost) -> HeldItem:
         types=tuple(dict.fromkeys(post.types)),
         preview=post.preview,
         has_original=post.original is not None,
+        reasons=tuple(reason_lines_for(post.types, post.explanations)),
     )

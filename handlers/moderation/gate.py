@@ -100,6 +100,7 @@ class ModerationGate:
         await self._held.replace_content(
             open_hold.id,
             types=_types(findings),
+            explanations=explanations(findings),
             preview=redacted,
             original=self._encrypt(ctx, event.screened_text, open_hold.mode),
             at=ctx.clock.now(),
@@ -139,6 +140,7 @@ class ModerationGate:
                 mode=mode,
                 removed=removed,
                 types=_types(findings),
+                explanations=explanations(findings),
                 preview=redacted,
                 original=self._encrypt(ctx, event.screened_text, mode),
             ),
@@ -195,7 +197,7 @@ class ModerationGate:
         result = await ctx.act(
             Send(
                 chat=room,
-                text=card_text(post, reason_lines_for(post.types)),
+                text=card_text(post, reason_lines_for(post.types, post.explanations)),
                 buttons=card_buttons(post),
             )
         )
@@ -213,7 +215,7 @@ async def update_card(ctx: Context, post: HeldPost, note: str | None = None) -> 
     room = await ctx.rooms.find(post.platform, ChatRole.MODERATORS)
     if room is None or room.id != post.card_chat_id:
         return
-    text = card_text(post, reason_lines_for(post.types))
+    text = card_text(post, reason_lines_for(post.types, post.explanations))
     decided = post.decision is not None
     if note:
         text += f"\n{note}"
@@ -231,3 +233,9 @@ async def update_card(ctx: Context, post: HeldPost, note: str | None = None) -> 
 
 def _types(findings: list[Finding]) -> list[str]:
     return list(dict.fromkeys(f.type for f in sorted(findings, key=lambda f: f.start)))
+
+
+def explanations(findings: list[Finding]) -> list[list[str]]:
+    """Each finding's type and plain-words reason, in the post's order, once each."""
+    pairs = dict.fromkeys((f.type, f.reason) for f in sorted(findings, key=lambda f: f.start))
+    return [[kind, why] for kind, why in pairs if why]

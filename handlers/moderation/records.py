@@ -46,6 +46,9 @@ class HeldPost(Base):
     mode: Mapped[str] = mapped_column(String(16))
     removed: Mapped[bool] = mapped_column(Boolean)
     types: Mapped[list[str]] = mapped_column(JSON)
+    # [type, why] for each finding, in plain words ("first name in a post about a fall"): what
+    # the card explains; never the words found. None on posts held before it was kept.
+    explanations: Mapped[list[list[str]] | None] = mapped_column(JSON, nullable=True)
     preview: Mapped[str] = mapped_column(Text)
     original: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     card_chat_id: Mapped[str | None] = mapped_column(String(128), nullable=True)
@@ -110,13 +113,22 @@ class HeldPosts:
             )
 
     async def replace_content(
-        self, post_id: int, *, types: list[str], preview: str, original: bytes | None, at: datetime
+        self,
+        post_id: int,
+        *,
+        types: list[str],
+        explanations: list[list[str]],
+        preview: str,
+        original: bytes | None,
+        at: datetime,
     ) -> None:
         async with self._store.session() as s:
             await s.execute(
                 update(HeldPost)
                 .where(HeldPost.id == post_id)
-                .values(types=types, preview=preview, original=original)
+                .values(
+                    types=types, explanations=explanations, preview=preview, original=original
+                )
             )
             s.add(AuditEntry(held_post_id=post_id, action="edited", actor="author", at=at))
 

@@ -31,6 +31,7 @@ def run_cli(
     )
 
 
+@pytest.mark.slow
 def test_hello_in_a_dm_gets_a_reply_and_exit_0(tmp_path: Path) -> None:
     result = run_cli("console", "--script", "-", cwd=tmp_path, stdin="alice>> hello\n")
     assert result.returncode == 0, result.stderr
@@ -39,6 +40,7 @@ def test_hello_in_a_dm_gets_a_reply_and_exit_0(tmp_path: Path) -> None:
     assert (tmp_path / "var" / "practicebot.db").exists()
 
 
+@pytest.mark.slow
 def test_a_script_with_an_unreadable_line_names_it_and_exits_2(tmp_path: Path) -> None:
     script = tmp_path / "s.txt"
     script.write_text("# a comment\nalice>> hello\nthis is not a line\n")
@@ -175,6 +177,7 @@ def test_check_config_refuses_what_run_refuses(
     assert ran.returncode == 2 and expected in ran.stderr
 
 
+@pytest.mark.slow
 def test_check_config_connect_says_whether_the_database_answers(tmp_path: Path) -> None:
     down = run_cli(
         "check-config",

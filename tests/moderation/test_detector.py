@@ -222,35 +222,6 @@ def test_a_custom_recogniser_can_be_composed() -> None:
     assert ("QUASI", "room 7") in types_in("He is in room 7.", detector)
 
 
-def test_statistical_ner_findings_only_count_at_high_sensitivity() -> None:
-    from dataclasses import dataclass
-
-    from handlers.moderation.detector import default_recognisers
-    from handlers.moderation.detector.recognisers.statistical import StatisticalNameRecogniser
-
-    @dataclass
-    class Entity:
-        label_: str
-        start_char: int
-        end_char: int
-
-    @dataclass
-    class Parsed:
-        ents: list[Entity]
-
-    def fake_model(text: str) -> Parsed:
-        start = text.index("Ozymandias")
-        return Parsed([Entity("PERSON", start, start + 10), Entity("ORG", 0, 3)])
-
-    ner = StatisticalNameRecogniser(nlp=fake_model)
-    text = "Ozymandias turned up at the drop-in again."
-    # the rules alone beside it: the shipped learned layer would rightly find this name itself
-    normal = Detector(recognisers=[*default_recognisers(learned=False), ner])
-    high = Detector(DetectorSettings(sensitivity="high"), recognisers=[*default_recognisers(), ner])
-    assert types_in(text, normal) == []
-    assert types_in(text, high) == [("PERSON", "Ozymandias")]
-
-
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

@@ -45,7 +45,9 @@ def test_a_100_kb_post_is_scanned_in_bounded_time() -> None:
     text = (chunk * (100_000 // len(chunk) + 1))[:100_000]
     began = time.perf_counter()
     findings = DETECTOR.scan(text)
-    assert time.perf_counter() - began < 5
+    # a guard against a scan that never ends (backtracking), not a speed target: those are
+    # measured by benchmarks/, and a loaded CI machine must not fail this
+    assert time.perf_counter() - began < 30
     assert findings
 
 
@@ -60,7 +62,7 @@ def test_pathological_repetitions_do_not_backtrack() -> None:
     ):
         began = time.perf_counter()
         DETECTOR.scan(text)
-        assert time.perf_counter() - began < 3, text[:10]
+        assert time.perf_counter() - began < 30, text[:10]  # not a speed target: see above
 
 
 @settings(max_examples=300, deadline=None)

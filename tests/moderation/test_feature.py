@@ -115,6 +115,26 @@ async def test_an_identifying_post_is_removed_explained_to_its_author_and_carded
     assert all(len(b.data.encode()) <= 64 for b in bot.buttons())
 
 
+async def test_the_card_says_why_in_plain_words_and_keeps_none_of_the_words_found(
+    bot: Bot, store: Store
+) -> None:
+    await bot.say(post("Faith had another fall in the lounge this morning"))
+    [card] = bot.cards()
+    assert "a name (first name in a post about a fall): A name lets readers know" in card.text
+    held = await HeldPosts(store).get(1)
+    assert held is not None and held.explanations == [
+        ["PERSON", "first name in a post about a fall"]
+    ]
+    assert "Faith" not in str(held.explanations)
+    await bot.say(post(BREACH))
+    card = bot.cards()[-1]
+    assert "a name (full name)" in card.text
+    assert "an NHS or CHI number (10 digits with a valid NHS check digit)" in card.text
+    held = await HeldPosts(store).get(2)
+    assert held is not None and held.explanations is not None
+    assert not any(word in str(held.explanations) for word in ("Doreen", "Elm", "943"))
+
+
 async def test_a_safe_post_leaves_no_trace(bot: Bot) -> None:
     await bot.say(post("Anyone going to the Care Act 2014 training in Leeds on 12 March?"))
     assert bot.adapter.actions == []
@@ -221,6 +241,8 @@ async def test_editing_a_held_post_updates_its_card_instead_of_a_new_one(store: 
         assert bot.notices_to(ALICE)[-1].startswith("Your edit still identifies a person.")
         assert bot.deleted() == []
         assert "Preview: visited [PERSON] today" in bot.cards()[-1].text
+        assert "a name (full name)" in bot.cards()[-1].text
+        assert "an address" not in bot.cards()[-1].text  # the edit took the address out
         fixed = edit_of(first, "visited Mrs A today")
         await bot.say(fixed)
         assert "fixed by the author's edit by alice" in bot.cards()[-1].text

@@ -99,12 +99,15 @@ async def test_counts_by_group_type_and_decision(store: Store) -> None:
 async def test_an_edit_replaces_the_held_content_and_is_audited(store: Store) -> None:
     posts = HeldPosts(store)
     post = await posts.add(held(), actor="detector")
+    why = [["PHONE", "phone number of a person or family"]]
     await posts.replace_content(
-        post.id, types=["PHONE"], preview="call [PHONE]", original=b"new", at=T0
+        post.id, types=["PHONE"], explanations=why, preview="call [PHONE]", original=b"new", at=T0
     )
     stored = await posts.get(post.id)
-    assert stored is not None and (stored.types, stored.preview, stored.original) == (
+    assert stored is not None
+    assert (stored.types, stored.explanations, stored.preview, stored.original) == (
         ["PHONE"],
+        why,
         "call [PHONE]",
         b"new",
     )

@@ -280,6 +280,7 @@ def test_a_damaged_embedding_cache_is_rebuilt_not_trusted(tmp_path: Path) -> Non
     )
 
 
+@pytest.mark.slow
 def test_the_model_on_onnx_runtime_gives_the_vectors_torch_gives(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
 ) -> None:
@@ -399,3 +400,23 @@ def test_the_retrieval_package_runs_questions_on_what_the_bot_runs_them_on_by_de
 
     # eval, the benchmarks and the bot take the config's; direct callers take the package's
     assert onnx.QUERY_PRECISION == QuestionsSection().query_precision
+
+
+def test_processes_starting_together_export_the_model_one_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    monkeypatch.setenv("PRACTICEBOT_MODEL_CACHE", str(tmp_path))
+    second_in = threading.Event()
+
+    def second() -> None:
+        with onnx.exporting("all-MiniLM-L6-v2"):
+            second_in.set()
+
+    waiting = threading.Thread(target=second)
+    with onnx.exporting("all-MiniLM-L6-v2"):
+        waiting.start()
+        assert not second_in.wait(0.5)  # waits while the first exports
+    assert second_in.wait(10)  # then finds the export made and loads it
+    waiting.join()

@@ -42,9 +42,18 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
-    for reason in _missing:
+    # under xdist the workers collect and skip; the skips reach this process as reports
+    skipped = [
+        r
+        for r in terminalreporter.stats.get("skipped", [])
+        if "browser tests SKIPPED" in str(r.longrepr)
+    ]
+    if skipped or _missing:
+        reason = _why_no_browser() or (_missing[0] if _missing else "no browser")
         terminalreporter.write_line(
-            f"WARNING: web console browser tests SKIPPED: {reason}", red=True, bold=True
+            f"WARNING: {len(skipped)} web console browser tests SKIPPED: {reason}",
+            red=True,
+            bold=True,
         )
 
 

@@ -15,7 +15,7 @@ import pytest
 from tests.web.conftest import shot
 from tests.web.server import ConsoleServer
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("web-console")]
 
 
 def sign_in(page: Any, link: str) -> None:

@@ -14,6 +14,8 @@ import pytest
 
 from tests.web.server import ConsoleServer
 
+pytestmark = pytest.mark.xdist_group("web-console")  # one console group, in one worker
+
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args: Any, **kwargs: Any) -> None:

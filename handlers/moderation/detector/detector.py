@@ -11,6 +11,7 @@ from handlers.moderation.detector.lexicon import names, zipf
 from handlers.moderation.detector.recogniser import Hit, Recogniser
 from handlers.moderation.detector.recognisers.address import AddressRecogniser
 from handlers.moderation.detector.recognisers.case_ref import CaseRefRecogniser
+from handlers.moderation.detector.recognisers.cues import topic_of, topic_words
 from handlers.moderation.detector.recognisers.dob import DateOfBirthRecogniser
 from handlers.moderation.detector.recognisers.email import EmailRecogniser
 from handlers.moderation.detector.recognisers.nhs import NhsNumberRecogniser
@@ -36,18 +37,9 @@ _PRIORITY = {
 }
 
 
-def default_recognisers(
-    statistical_model: str | None = None, learned: bool = True
-) -> list[Recogniser]:
-    """The rule-based recognisers, and the shipped learned layer unless `learned` is False.
-
-    With `statistical_model` (a spaCy package name) a general-purpose NER layer is added too.
-    """
+def default_recognisers(learned: bool = True) -> list[Recogniser]:
+    """The rule-based recognisers, and the shipped learned layer unless `learned` is False."""
     extra: list[Recogniser] = []
-    if statistical_model is not None:
-        from handlers.moderation.detector.recognisers.statistical import StatisticalNameRecogniser
-
-        extra.append(StatisticalNameRecogniser(statistical_model))
     if learned:
         from handlers.moderation.detector.recognisers.learned import (
             LearnedRecogniser,
@@ -136,4 +128,18 @@ class Detector:
     @staticmethod
     def _to_finding(doc: Document, hit: Hit) -> Finding:
         start, end = doc.span(hit.start, hit.end)
-        return Finding(hit.type, start, end, round(hit.confidence, 2), hit.reason)
+        return Finding(hit.type, start, end, round(hit.confidence, 2), _sharpened(doc, hit))
+
+
+_GENERIC_TOPIC = "in a post about care"
+
+
+def _sharpened(doc: Document, hit: Hit) -> str:
+    """'a first name in a post about a fall' where a rule said only '... about care': the
+    moderator reads what the post is about (one care word, never the words that identify)."""
+    if not hit.reason.endswith(_GENERIC_TOPIC):
+        return hit.reason
+    topic = topic_of(doc.lower, hit.start, hit.end)
+    if topic is None:
+        return hit.reason
+    return f"{hit.reason[: -len('care')]}{topic_words(topic)}"

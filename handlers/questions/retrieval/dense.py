@@ -103,8 +103,11 @@ class Encoder:
         folder = _model_folder(_model_path(name))
         self._fast = onnx.load(name, folder, query_precision)  # exported before: no torch at all
         if self._fast is None:
-            self._model = _torch_model(name)
-            self._fast = onnx.export(self._model, name, folder, query_precision)
+            with onnx.exporting(name):  # another process may be exporting it right now
+                self._fast = onnx.load(name, folder, query_precision)
+                if self._fast is None:
+                    self._model = _torch_model(name)
+                    self._fast = onnx.export(self._model, name, folder, query_precision)
         self.runtime = "onnxruntime" if self._fast is not None else "torch"
         # what questions actually run on: int8 only where the copy could be made
         self.query_precision = self._fast.query_precision if self._fast else "float32"

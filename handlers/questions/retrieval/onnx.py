@@ -79,6 +79,30 @@ def export_folder() -> Path:
     return folder
 
 
+@contextmanager
+def exporting(name: str) -> Iterator[None]:
+    """One process at a time exports a model on this machine: several bot processes (or test
+    workers) starting together on a cold cache wait for the first export instead of each
+    spending half a minute of CPU on the same file."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: each exports, as before; the file is replaced atomically
+        yield
+        return
+    lock = export_folder() / f".{name.replace('/', '_')}.lock"
+    try:
+        handle = lock.open("a")
+    except OSError:  # a read-only cache folder: nothing to share anyway
+        yield
+        return
+    with handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def exported_path(name: str, model_dir: Path) -> Path:
     """The export of this model, stamped with its weights' files so a changed model is redone."""
     weights = sorted(model_dir.glob("*.safetensors")) + sorted(model_dir.glob("*.bin"))

@@ -2,14 +2,14 @@
 the console's weekly figures read by
 
 Revision ID: 0011_moderation_console
-Revises: 0002_moderation
+Revises: 0010_held_post_explanations
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0011_moderation_console"
-down_revision = "0002_moderation"
+down_revision = "0010_held_post_explanations"
 branch_labels = None
 depends_on = None
 

@@ -49,3 +49,41 @@ COLLEAGUE = re.compile(
 
 # Someone talked about rather than to.
 THIRD_PERSON = re.compile(r"\b(?:she|he|her|him|his|she's|he's|hers|himself|herself)\b")
+
+
+# What a moderator reads for the care word nearest a finding ("in a post about a fall").
+_TOPICS = (
+    (re.compile(r"^(?:fell|falls?)$"), "a fall"),
+    (re.compile(r"^(?:meds|medication|tablets|insulin|prescription|methadone)$"), "medication"),
+    (re.compile(r"^(?:die|died|dying)$"), "a death"),
+    (re.compile(r"^(?:hospital|admitted|ward|a&e|ambulance|discharge\w*)$"), "a hospital stay"),
+    (re.compile(r"^(?:visit\w*|home)$"), "a visit"),
+    (
+        re.compile(r"^(?:safeguarding|abuse\w*|neglect\w*|exploit\w*|groom\w*|s\.?42)$"),
+        "safeguarding",
+    ),
+    (re.compile(r"^(?:dementia|confused|wandering)$"), "dementia"),
+    (re.compile(r"^(?:school|excluded|nursery)$"), "school"),
+    (re.compile(r"^refus\w*$"), "refusing care"),
+    (re.compile(r"^(?:missing|abscond\w*)$"), "going missing"),
+    (re.compile(r"^(?:foster\w*|placement)$"), "a placement"),
+)
+
+
+def topic_of(
+    lower: str, start: int, end: int, matches: list[re.Match[str]] | None = None
+) -> str | None:
+    """The care word nearest a finding, so a moderator reads 'in a post about a fall'."""
+    best: tuple[int, str] | None = None
+    for match in CARE.finditer(lower) if matches is None else matches:
+        distance = min(abs(match.start() - end), abs(start - match.end()))
+        if best is None or distance < best[0]:
+            best = (distance, match.group())
+    return best[1] if best else None
+
+
+def topic_words(word: str) -> str:
+    for pattern, words in _TOPICS:
+        if pattern.match(word):
+            return words
+    return f"'{word}'" if " " not in word else word

@@ -21,7 +21,7 @@ from handlers.moderation.detector.findings import noun
 from handlers.moderation.detector.lexicon import is_first_name, is_last_name, zipf
 from handlers.moderation.detector.recogniser import Hit
 from handlers.moderation.detector.recognisers.context import PERSONAL, SERVICE, office_number_before
-from handlers.moderation.detector.recognisers.cues import CARE, COLLEAGUE
+from handlers.moderation.detector.recognisers.cues import CARE, COLLEAGUE, topic_of, topic_words
 from handlers.moderation.detector.settings import DetectorSettings
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "model"
@@ -35,21 +35,6 @@ _MOST = 20_000
 # Only the types rules guess from context; checksums and formats are never overruled.
 VETOED = frozenset({"PERSON", "QUASI"})
 # Care words as a moderator would name the subject of the post.
-_TOPICS = (
-    (re.compile(r"^(?:fell|falls?)$"), "a fall"),
-    (re.compile(r"^(?:meds|medication|tablets|insulin|prescription|methadone)$"), "medication"),
-    (re.compile(r"^(?:die|died|dying)$"), "a death"),
-    (re.compile(r"^(?:hospital|admitted|ward|a&e|ambulance|discharge\w*)$"), "a hospital stay"),
-    (re.compile(r"^(?:visit\w*|home)$"), "a visit"),
-    (
-        re.compile(r"^(?:safeguarding|abuse\w*|neglect\w*|exploit\w*|groom\w*|s\.?42)$"),
-        "safeguarding",
-    ),
-    (re.compile(r"^(?:dementia|confused|wandering)$"), "dementia"),
-    (re.compile(r"^(?:school|excluded|nursery)$"), "school"),
-)
-
-
 def post_feature(lower: str) -> str:
     """Whole-post context a narrow window cannot see: care words anywhere, office life anywhere."""
     care = "c" if CARE.search(lower) else "-"
@@ -97,25 +82,6 @@ def model_available(path: Path = MODEL_DIR) -> bool:
 @cache
 def shipped_model() -> Any:
     return load_model(MODEL_DIR)
-
-
-def topic_of(
-    lower: str, start: int, end: int, matches: list[re.Match[str]] | None = None
-) -> str | None:
-    """The care word nearest a finding, so a moderator reads 'in a post about a fall'."""
-    best: tuple[int, str] | None = None
-    for match in CARE.finditer(lower) if matches is None else matches:
-        distance = min(abs(match.start() - end), abs(start - match.end()))
-        if best is None or distance < best[0]:
-            best = (distance, match.group())
-    return best[1] if best else None
-
-
-def topic_words(word: str) -> str:
-    for pattern, words in _TOPICS:
-        if pattern.match(word):
-            return words
-    return f"'{word}'" if " " not in word else word
 
 
 def reason_for(
