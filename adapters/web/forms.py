@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from aiohttp import web
 
 from adapters.web.access import Allowed, Page
+from adapters.web.render import SECURITY_HEADERS
 
 Route = tuple[str, str, Allowed, Page, bool]  # method, path, who, page, is a form
 
@@ -32,8 +33,6 @@ def day(request: web.Request, name: str) -> date | None:
 
 def back(path: str, message: str, ok: bool = True) -> web.Response:
     """After a form: back to the page, with what happened (Post/Redirect/Get)."""
-    from adapters.web.render import SECURITY_HEADERS
-
     headers = dict(SECURITY_HEADERS)
     headers["Location"] = f"{path}?{urlencode({'msg': message, 'ok': '1' if ok else '0'})}"
     return web.Response(status=303, headers=headers)
