@@ -42,6 +42,8 @@ def settings_for(tmp: Path, port: int) -> Settings:
         {
             "bot": {"data_dir": str(tmp), "admins": ["console:lead"]},
             "console": {"members": ["alice", "bob", "lead"], "web_port": port},
+            # the pages need no sentence model: the lighter retriever starts in a moment
+            "questions": {"retriever": "bm25"},
             "web": {"public_url": f"http://127.0.0.1:{port}"},
             "secrets": {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp / 'web.db'}"},
         }
