@@ -167,3 +167,19 @@ def test_console_links_go_to_admins_and_moderators_only(server: ConsoleServer) -
     assert "/signin?t=" not in server.say("bob> /console")  # in the group: no link either
     own = server.say("bob> /mycpd")  # a learner's own page: the link goes to their DM
     assert "[dm:bob] Your sign-in link to your learning page" in own
+
+
+def test_an_admin_approves_a_draft_as_drafts_does(server: ConsoleServer) -> None:
+    admin, _ = _sign_in(server, "lead>> /console")
+    page = _open(admin, f"{server.base}/console/questions")[1]
+    assert 'id="draft-1"' in page
+    form = {"csrf": _csrf(page), "draft": "1", "verdict": "approve"}
+
+    status, _, headers = _open(admin, f"{server.base}/console/questions/draft", form)
+
+    assert status == 303
+    message = urllib.parse.parse_qs(urllib.parse.urlparse(headers["Location"]).query)["msg"][0]
+    assert message.startswith("Approved draft #1: added as FAQ entry")
+    assert 'id="draft-1"' not in _open(admin, f"{server.base}/console/questions")[1]
+    again = _open(admin, f"{server.base}/console/questions/draft", form)[2]["Location"]
+    assert "already" in urllib.parse.unquote_plus(again)  # as a second press in chat says
