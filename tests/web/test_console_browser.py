@@ -200,3 +200,27 @@ def test_the_console_fits_a_phone(server: ConsoleServer, browser: Any) -> None:
     assert phone.evaluate("document.activeElement.textContent") == "Skip to content"
     shot(phone, "moderation-phone")
     context.close()
+
+
+def test_a_held_post_can_be_decided_with_the_keyboard_alone(
+    server: ConsoleServer, page: Any
+) -> None:
+    held = server.say("bob> dropped in on Mr Arthur Penrose at 3 Mill Lane")
+    post_id = held.split("Held post #")[1].split(" ")[0]
+    sign_in(page, server.link_for("mod@moderators> /console"))
+    order = []
+    for _ in range(40):  # skip link, navigation, sign out, then each held post's buttons
+        page.keyboard.press("Tab")
+        order.append(page.evaluate("document.activeElement.textContent.trim()"))
+        if order[-1] == f"Keep removed (held post #{post_id})":
+            break
+    assert order[0] == "Skip to content"
+    assert order.index("Moderation") < order.index("Sign out") < len(order) - 1
+
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+
+    assert (
+        f"Held post #{post_id}: Decision: kept removed by mod"
+        in page.locator(".flash").inner_text()
+    )
