@@ -19,7 +19,6 @@ from handlers.moderation.records import AuditEntry, HeldPost, HeldPosts
 from handlers.moderation.review import CANNOT_DECRYPT, DECISION_ACTIONS, decide
 
 DECIDED = {"restore": "restored", "keep": "kept", "remind": "kept"}
-LOGGED_ACTIONS = ("held", "restore", "keep", "remind", "fixed", "show_original", "edited", "purged")
 
 
 class ModerationConsole:
