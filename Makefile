@@ -5,8 +5,9 @@ STAMP := $(VENV)/.installed
 
 .PHONY: install run test quick lint clean
 
-# one test process per core (at most 4: each holds the sentence model in memory)
-PYTEST_WORKERS := -n auto --maxprocesses 4
+# one test process per core (at most 4: each holds the sentence model in memory); tests in an
+# xdist_group run in one worker (the web console's: one browser, one console group)
+PYTEST_WORKERS := -n auto --maxprocesses 4 --dist loadgroup
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)

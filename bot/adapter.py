@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from bot.actions import Action, Result
 from bot.events import Event
+
+if TYPE_CHECKING:
+    from bot.context import Context
 
 
 class EventSink(Protocol):
@@ -76,3 +79,11 @@ class ServesHttp(Protocol):
     so the port also answers GET /healthz, /readyz and /metrics."""
 
     def serve_operators(self, probe: Probe) -> None: ...
+
+
+@runtime_checkable
+class ServesConsole(Protocol):
+    """An adapter whose HTTP port also serves the web console (/console, /me): the app hands it
+    its context once the features have started (they put the console's desks in ctx.services)."""
+
+    def serve_console(self, ctx: Context) -> None: ...

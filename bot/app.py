@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import event as sqlalchemy_event
 
 from bot import plugins
-from bot.adapter import Adapter, HasCommandMenu, Probe, ServesHttp
+from bot.adapter import Adapter, HasCommandMenu, Probe, ServesConsole, ServesHttp
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.context import Context
@@ -28,6 +28,7 @@ from bot.outbox import Outbox
 from bot.pipeline import build_pipeline
 from bot.rooms import Rooms
 from bot.store import Store
+from bot.web_access import WebAccess
 
 log = logging.getLogger(__name__)
 PURGE_EVERY_SECONDS = 3600.0
@@ -42,6 +43,9 @@ async def _purge(ctx: Context) -> None:
     dropped = await ctx.members.drop_waiting_before(cutoff)
     if dropped:
         log.info("undelivered notices dropped", extra={"count": dropped})
+    expired = await WebAccess(ctx.store, ctx.clock).purge()
+    if expired:
+        log.info("expired web sign-in links and sessions dropped", extra={"count": expired})
 
 
 class App:
@@ -116,6 +120,8 @@ class App:
                 await adapter.set_commands(menu)
             if isinstance(adapter, ServesHttp):
                 adapter.serve_operators(self.probe)
+            if isinstance(adapter, ServesConsole):
+                adapter.serve_console(self.ctx)
             await adapter.start(self.handle)
             self._exit.push_async_callback(adapter.stop)
         if self._run_scheduler and self.builder.jobs.items:

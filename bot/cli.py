@@ -236,6 +236,9 @@ async def _serve(settings: Settings, port: int) -> None:
     from bot.app import App
     from bot.store import Store
 
+    if settings.web.public_url is None:
+        web = settings.web.model_copy(update={"public_url": f"http://127.0.0.1:{port}"})
+        settings = settings.model_copy(update={"web": web})
     store = Store(settings.database_url)
     adapters = plugins.create_adapters(settings, store, port)
     stop = asyncio.Event()

@@ -67,6 +67,9 @@ class ConsoleSection(Section):
     experts: list[str] = Field(default_factory=lambda: ["expert"])
     # serve /healthz, /readyz and /metrics on 127.0.0.1 at this port (`console --port`); off when unset
     http_port: int | None = Field(default=None, ge=1, le=65535)
+    # the web console (/console, /me) on 127.0.0.1 at this port when the console group runs at a
+    # terminal; 0 turns it off
+    web_port: int = Field(default=8080, ge=0, le=65535)
 
 
 class ModerationSection(Section):
@@ -129,6 +132,21 @@ class Secrets(BaseModel):
         return None if isinstance(value, str) and not value.strip() else value
 
 
+class WebSection(Section):
+    # the address members open the console's one-time links at, as they reach it (behind a
+    # proxy: https://bot.example.org); unset, http://127.0.0.1 and the port the bot serves
+    public_url: str | None = None
+
+    @field_validator("public_url")
+    @classmethod
+    def _web_address(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+
 class Settings(Section):
     bot: BotSection = Field(default_factory=BotSection)
     chats: list[ChatConfig] = Field(default_factory=list)
@@ -136,6 +154,7 @@ class Settings(Section):
     moderation: ModerationSection = Field(default_factory=ModerationSection)
     questions: QuestionsSection = Field(default_factory=QuestionsSection)
     learning: LearningSection = Field(default_factory=LearningSection)
+    web: WebSection = Field(default_factory=WebSection)
     secrets: Secrets = Field(default_factory=Secrets, exclude=True)
     source: str = Field(default="defaults", exclude=True)
 

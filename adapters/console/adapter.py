@@ -16,9 +16,12 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from adapters.http_port import HttpPort
+from adapters.web import mount_console
 from bot.actions import Action, Attachment, Button, Delete, PrivateNotice, Result, Send, Update
 from bot.adapter import Capabilities, EventSink, Probe
 from bot.config import ChatRole, Settings
+from bot.context import Context
+from bot.errors import ConfigError
 from bot.events import Chat, ChatKind, User
 
 log = logging.getLogger(__name__)
@@ -79,6 +82,8 @@ class ConsoleAdapter:
         self._last_id = self._load()
         self.sink: EventSink | None = None
         self._http: HttpPort | None = None
+        self._web: HttpPort | None = None
+        self.web_port = 0  # the web console's port; 0: none (the runner sets it at a terminal)
         # the interactive terminal sets this to keep its prompt whole when the bot speaks
         self.before_print: Callable[[], None] | None = None
         self.after_print: Callable[[], None] | None = None
@@ -101,15 +106,33 @@ class ConsoleAdapter:
             self._http = HttpPort.at("127.0.0.1", port)
             self._http.serve_operators(probe)
 
+    def serve_console(self, ctx: Context) -> None:
+        """With a web port, the web console on 127.0.0.1 there."""
+        if self.web_port:
+            self._web = HttpPort.at("127.0.0.1", self.web_port)
+            mount_console(self._web, ctx)
+
     async def start(self, sink: EventSink) -> None:
         self.sink = sink
         if self._http is not None:
             await self._http.start()
+        if self._web is not None:
+            try:
+                await self._web.start()
+            except ConfigError as exc:  # the port is taken: the console group runs without it
+                log.warning("web console not started", extra={"reason": str(exc)})
+                self._web = None
+
+    @property
+    def web_console_port(self) -> int | None:
+        return self._web.bound_port if self._web is not None else None
 
     async def stop(self) -> None:
         self.sink = None
         if self._http is not None:
             await self._http.stop()
+        if self._web is not None:
+            await self._web.stop()
 
     async def perform(self, action: Action) -> Result:
         if isinstance(action, Send):

@@ -223,8 +223,34 @@ def _adapter(settings: Settings) -> ConsoleAdapter:
     return ConsoleAdapter(settings, files_dir=data / "console-files", state_file=data / STATE_FILE)
 
 
+def with_web_console(settings: Settings, adapter: ConsoleAdapter) -> Settings:
+    """At a terminal the console group also serves the web console (console.web_port, 8080 by
+    default) on 127.0.0.1; its sign-in links point there unless web.public_url says otherwise."""
+    port = settings.console.web_port
+    adapter.web_port = port
+    if not port or settings.web.public_url is not None:
+        return settings
+    web = settings.web.model_copy(update={"public_url": f"http://127.0.0.1:{port}"})
+    return settings.model_copy(update={"web": web})
+
+
+def _web_banner(settings: Settings, adapter: ConsoleAdapter) -> str:
+    if adapter.web_console_port is None:
+        if settings.console.web_port:
+            return (
+                f"Web console: not started (127.0.0.1:{settings.console.web_port} is taken; "
+                "set console.web_port)."
+            )
+        return ""
+    return (
+        f"Web console: {settings.web.public_url}/console (sign in: `mod@moderators> /console`, "
+        "a learner's own page: `alice>> /mycpd`; the link arrives in the DM)."
+    )
+
+
 def _interactive(settings: Settings, crypto: Crypto | None) -> int:
     adapter = _adapter(settings)
+    settings = with_web_console(settings, adapter)
     terminal = _Terminal(adapter)
     app = _AppThread(settings, adapter, crypto)
     try:
@@ -238,6 +264,9 @@ def _interactive(settings: Settings, crypto: Crypto | None) -> int:
             ),
             flush=True,
         )
+        web = _web_banner(settings, adapter)
+        if web:
+            print(web, flush=True)
         _read_lines(app, session, terminal)
     except KeyboardInterrupt:
         print(flush=True)  # end the line the ^C was typed on

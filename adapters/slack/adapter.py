@@ -22,8 +22,10 @@ from adapters.slack import inbound
 from adapters.slack.errors import translated
 from adapters.slack.outbound import Outbound
 from adapters.slack.pacing import ChannelPacer
+from adapters.web import mount_console
 from bot.actions import Action, Result
 from bot.adapter import Capabilities, EventSink, Probe
+from bot.context import Context
 from bot.errors import ConfigError, PlatformError, SendAgain
 from bot.events import Event
 
@@ -109,6 +111,9 @@ class SlackAdapter:
 
     def serve_operators(self, probe: Probe) -> None:
         self._http.serve_operators(probe)
+
+    def serve_console(self, ctx: Context) -> None:
+        mount_console(self._http, ctx)
 
     async def start(self, sink: EventSink) -> None:
         """Connects, or (Slack unreachable) says so in one line and keeps trying meanwhile."""

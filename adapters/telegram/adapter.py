@@ -21,8 +21,10 @@ from adapters.telegram.inbound import PLATFORM, BotIdentity
 from adapters.telegram.outbound import Outbound
 from adapters.telegram.polling import Poller
 from adapters.telegram.webhook import PATH, WebhookServer, secret_check
+from adapters.web import mount_console
 from bot.actions import Action, Result
 from bot.adapter import Capabilities, EventSink, MenuEntry, Probe
+from bot.context import Context
 from bot.errors import ConfigError, PlatformError
 
 log = logging.getLogger(__name__)
@@ -141,6 +143,10 @@ class TelegramAdapter:
     def serve_operators(self, probe: Probe) -> None:
         if self._http is not None:
             self._http.serve_operators(probe)
+
+    def serve_console(self, ctx: Context) -> None:
+        if self._http is not None:
+            mount_console(self._http, ctx)
 
     async def _on_webhook(self, request: web.Request) -> web.StreamResponse:
         if not isinstance(self._receiver, WebhookServer):

@@ -8,6 +8,7 @@ from bot.events import ChatKind, MessagePosted
 from bot.feature import AppBuilder, StatsProvider
 from bot.replies import reply
 from bot.router import Router, command_args
+from bot.web_access import WebRole, send_link
 
 ROLE_WORDS = {
     "group": ChatRole.PRACTICE_GROUP,
@@ -36,6 +37,11 @@ class AdminFeature:
         app.router.command(
             "stats", self.stats, help="counts for moderation and learning", where="moderators"
         )
+        app.router.command(
+            "console",
+            self.console,
+            help="a sign-in link to the web console (admins; moderators in their room)",
+        )
         app.router.command("start", self.start_chat, help="say hello", where="direct")
         app.router.command("help", self.help, help="what I can do here")
         app.router.command(
@@ -51,6 +57,22 @@ class AdminFeature:
 
     async def stop(self, ctx: Context) -> None:
         return None
+
+    async def console(self, event: MessagePosted, ctx: Context) -> None:
+        if self._settings.is_admin(event.user.key):
+            role = WebRole.ADMIN
+        elif await ctx.rooms.role_of(event.chat) is ChatRole.MODERATORS:
+            role = WebRole.MODERATOR
+        else:
+            await reply(
+                ctx,
+                event,
+                "The web console is for admins and moderators: moderators, send /console in "
+                "the moderators' room. Your own learning page: /mycpd.",
+                private=True,
+            )
+            return
+        await send_link(ctx, event, role, "the web console")
 
     async def start_chat(self, event: MessagePosted, ctx: Context) -> None:
         await reply(

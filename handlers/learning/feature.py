@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from bot.config import Settings
 from bot.context import Context
+from bot.desks import LearnerDesk, LearningDesk
 from bot.errors import ConfigError
+from bot.events import MessagePosted
 from bot.feature import AppBuilder
+from bot.web_access import WebRole, send_link
 from handlers.learning.badges import load_signing_key
 from handlers.learning.catalogue import Catalogue
 from handlers.learning.commands import Commands
+from handlers.learning.desk import LearningConsole
 from handlers.learning.dialogue import Dialogue
 from handlers.learning.engine import DeliveryEngine
 from handlers.learning.messages import PREFIX
@@ -43,6 +47,7 @@ class LearningFeature:
         r.command("stop", c.stop_learning, help="leave a learning programme")
         r.command("schedule", c.schedule, help="days and time for tasks: /schedule tue thu 09:30")
         r.command("cpd", c.cpd, help="your CPD record as CSV and Markdown, privately")
+        r.command("mycpd", self.my_page, help="a sign-in link to your learning page on the web")
         r.button(PREFIX, self.dialogue.press)
         r.text(self.dialogue.expects_text, self.dialogue.on_text)
         learning = self.settings.learning
@@ -68,6 +73,12 @@ class LearningFeature:
         self.state.catalogue_ = catalogue
         self.state.engine_ = DeliveryEngine(catalogue, self.settings.learning)
         ctx.services.put(self.state.engine_)
+        desk = LearningConsole(self.state)
+        ctx.services.put(desk, as_type=LearningDesk)
+        ctx.services.put(desk, as_type=LearnerDesk)
+
+    async def my_page(self, event: MessagePosted, ctx: Context) -> None:
+        await send_link(ctx, event, WebRole.LEARNER, "your learning page")
 
     async def stop(self, ctx: Context) -> None:
         return None

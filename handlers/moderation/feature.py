@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from bot.config import ChatRole, Settings
 from bot.context import Context
+from bot.desks import ModerationDesk
 from bot.errors import ConfigError
 from bot.feature import AppBuilder
 from handlers.moderation import review
 from handlers.moderation.cards import BUTTON_PREFIX
 from handlers.moderation.commands import Commands
+from handlers.moderation.desk import ModerationConsole
 from handlers.moderation.gate import Detectors, ModerationGate
 from handlers.moderation.group_settings import MODE_KEY
 from handlers.moderation.records import HeldPosts
@@ -68,6 +70,7 @@ class ModerationFeature:
                 ) from None
         self._detectors.warm_up()  # the word lists load on first use: not on a member's post
         ctx.moderation = ModerationGate(HeldPosts(ctx.store), self._detectors)
+        ctx.services.put(ModerationConsole(), as_type=ModerationDesk)
 
     async def stop(self, ctx: Context) -> None:
         return None

@@ -42,7 +42,7 @@ class HeldPost(Base):
     author_id: Mapped[str] = mapped_column(String(128))
     author_name: Mapped[str] = mapped_column(String(255))
     posted_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    held_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    held_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     mode: Mapped[str] = mapped_column(String(16))
     removed: Mapped[bool] = mapped_column(Boolean)
     types: Mapped[list[str]] = mapped_column(JSON)
@@ -66,7 +66,9 @@ class AuditEntry(Base):
     held_post_id: Mapped[int] = mapped_column(ForeignKey("moderation_held_posts.id"), index=True)
     action: Mapped[str] = mapped_column(String(32))
     actor: Mapped[str] = mapped_column(String(255))
-    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    # why a moderator asked to see an original ("show original" in the web console)
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,9 +153,13 @@ class HeldPosts:
                 s.add(AuditEntry(held_post_id=post_id, action=decision, actor=actor, at=at))
         return won
 
-    async def log(self, post_id: int, action: str, actor: str, at: datetime) -> None:
+    async def log(
+        self, post_id: int, action: str, actor: str, at: datetime, reason: str | None = None
+    ) -> None:
         async with self._store.session() as s:
-            s.add(AuditEntry(held_post_id=post_id, action=action, actor=actor, at=at))
+            s.add(
+                AuditEntry(held_post_id=post_id, action=action, actor=actor, at=at, reason=reason)
+            )
 
     async def audit_trail(self, post_id: int) -> list[AuditEntry]:
         async with self._store.session() as s:

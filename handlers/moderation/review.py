@@ -6,6 +6,7 @@ from bot.actions import PrivateNotice, PrivateVia, Send
 from bot.config import ChatRole
 from bot.context import Context
 from bot.crypto import DecryptionFailed
+from bot.desks import Outcome
 from bot.events import ButtonPressed, Chat, ChatKind, User
 from bot.replies import reply
 from handlers.moderation.cards import BUTTON_PREFIX, REMINDER, decision_line, when
@@ -40,25 +41,31 @@ async def press(event: ButtonPressed, ctx: Context) -> None:
 async def _decide(
     event: ButtonPressed, ctx: Context, held: HeldPosts, post: HeldPost, action: str
 ) -> None:
+    outcome = await decide(ctx, held, post, action, event.user.name)
+    if not outcome.ok:
+        await reply(ctx, event, outcome.message, private=True)
+
+
+async def decide(
+    ctx: Context, held: HeldPosts, post: HeldPost, action: str, actor: str
+) -> Outcome:
+    """A decision from a card's button or the web console, with the same effects: recorded once,
+    the post restored or the author reminded, and the card in the moderators' room updated."""
     original = None
     if action == "restore" and post.removed and post.decision is None:
         # Read the original before deciding: a restore that cannot repost must not be recorded.
         try:
             original = ctx.crypto.decrypt(post.original) if post.original is not None else None
         except DecryptionFailed:
-            await reply(ctx, event, CANNOT_DECRYPT, private=True)
-            return
-    if not await held.decide(post.id, action, event.user.name, ctx.clock.now()):
+            return Outcome(False, CANNOT_DECRYPT)
+    if not await held.decide(post.id, action, actor, ctx.clock.now()):
         current = await held.get(post.id)
         assert current is not None and current.decided_at is not None
-        await reply(
-            ctx,
-            event,
+        return Outcome(
+            False,
             f"Held post #{post.id} was already decided by {current.decided_by} at "
             f"{when(current.decided_at)}: {decision_line(current).removeprefix('Decision: ')}",
-            private=True,
         )
-        return
     ctx.metrics.moderation_decisions.labels(action).inc()
     decided = await held.get(post.id)
     assert decided is not None
@@ -67,6 +74,7 @@ async def _decide(
     if action == "remind":
         await ctx.act(PrivateNotice(user=_author(decided), text=REMINDER, prefer=PrivateVia.DM))
     await update_card(ctx, decided)
+    return Outcome(True, decision_line(decided))
 
 
 async def _restore(ctx: Context, post: HeldPost, text: str) -> None:

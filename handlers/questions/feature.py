@@ -15,12 +15,14 @@ from zoneinfo import ZoneInfo
 from bot.actions import Button, Send
 from bot.config import ChatRole, Settings
 from bot.context import Context
+from bot.desks import Outcome, QuestionsDesk
 from bot.errors import ConfigError
 from bot.events import ButtonPressed, Chat, ChatKind, MessagePosted
 from bot.feature import AppBuilder
 from bot.replies import reply
 from bot.router import command_args
 from bot.wording import counted
+from handlers.questions.desk import QuestionsConsole
 from handlers.questions.kb import Entry, KnowledgeBase, load_kb
 from handlers.questions.kb.approved import (
     ApproveError,
@@ -104,6 +106,7 @@ class QuestionsFeature:
         self._drafts = Drafts(ctx.store)
         self.answerer = self.build()
         ctx.services.put(self.answerer)
+        ctx.services.put(QuestionsConsole(self.decide_draft), as_type=QuestionsDesk)
 
     async def stop(self, ctx: Context) -> None:
         return None
@@ -662,38 +665,39 @@ class QuestionsFeature:
             )
             return
         draft_id = int(raw_id) if raw_id.isdigit() else -1
+        outcome = await self.decide_draft(ctx, draft_id, approve, event.user.name)
+        await reply(ctx, event, outcome.message, private=True)
+
+    async def decide_draft(
+        self, ctx: Context, draft_id: int, approve: bool, actor: str
+    ) -> Outcome:
+        """Approve or discard a draft, from /drafts' buttons or the web console alike."""
         draft, claimed = await self._drafts.claim(
-            draft_id, "approving" if approve else "discarded", event.user.name, ctx.clock.now()
+            draft_id, "approving" if approve else "discarded", actor, ctx.clock.now()
         )
         if draft is None:
-            await reply(ctx, event, "That draft is no longer on record.", private=True)
-            return
+            return Outcome(False, "That draft is no longer on record.")
         if not claimed:
             done = f" as entry {draft.entry_id}" if draft.entry_id else ""
-            await reply(
-                ctx,
-                event,
+            return Outcome(
+                False,
                 f"Draft #{draft.id} was already {_DONE.get(draft.status, draft.status)} by "
                 f"{draft.decided_by}{done}.",
-                private=True,
             )
-            return
         if not approve:
-            await reply(ctx, event, f"Discarded draft #{draft.id}.", private=True)
-            return
-        await self._approve(event, ctx, draft)
-
-    async def _approve(self, event: ButtonPressed, ctx: Context, draft: DraftFaq) -> None:
-        assert self.answerer is not None
+            return Outcome(True, f"Discarded draft #{draft.id}.")
         if draft.kind == "phrasing":
-            await self._approve_phrasing(event, ctx, draft)
-            return
+            return await self._approve_phrasing(ctx, draft)
+        return await self._approve(ctx, draft, actor)
+
+    async def _approve(self, ctx: Context, draft: DraftFaq, actor: str) -> Outcome:
+        assert self.answerer is not None
         asked = await self._asked.get(draft.question_id)
         expert = asked.expert_name if asked and asked.expert_name else draft.saved_by
         entry = NewEntry(
             draft.question,
             draft.answer,
-            f"Answer from the practice leads ({expert}), approved by {event.user.name} on "
+            f"Answer from the practice leads ({expert}), approved by {actor} on "
             f"{ctx.clock.now():%Y-%m-%d}",
         )
         taken = {e.id for e in self.answerer.kb.entries}
@@ -702,48 +706,38 @@ class QuestionsFeature:
         except ApproveError as exc:
             # nothing written: it can be approved again
             await self._drafts.set(draft.id, status="pending", decided_by=None, decided_at=None)
-            await reply(ctx, event, f"Draft #{draft.id} was not approved: {exc}.", private=True)
-            return
+            return Outcome(False, f"Draft #{draft.id} was not approved: {exc}.")
         await self._drafts.set(draft.id, status="approved", entry_id=entry_id)
         failed = await self._reload(ctx)
         if failed:
-            await reply(
-                ctx,
-                event,
+            return Outcome(
+                True,
                 f"Approved draft #{draft.id} as entry {entry_id} in {self.approved_file}, but the knowledge "
                 f"base did not reload: {failed}",
-                private=True,
             )
-            return
         assert self.answerer is not None
-        await reply(
-            ctx,
-            event,
+        return Outcome(
+            True,
             f"Approved draft #{draft.id}: added as FAQ entry {entry_id} to {self.approved_file}; the "
             f"knowledge base now has {counted(len(self.answerer.kb.entries), 'entry')}.",
-            private=True,
         )
 
-    async def _approve_phrasing(self, event: ButtonPressed, ctx: Context, draft: DraftFaq) -> None:
+    async def _approve_phrasing(self, ctx: Context, draft: DraftFaq) -> Outcome:
         assert self.answerer is not None and draft.entry_id is not None
         if self.answerer.kb.get(draft.entry_id) is None:
             await self._drafts.set(draft.id, status="discarded")
-            await reply(
-                ctx,
-                event,
+            return Outcome(
+                False,
                 f"Draft #{draft.id} was not approved: entry {draft.entry_id} is no longer in the "
                 "knowledge base.",
-                private=True,
             )
-            return
         try:
             await asyncio.to_thread(
                 add_phrasing, self.approved_file, draft.entry_id, draft.question
             )
         except ApproveError as exc:
             await self._drafts.set(draft.id, status="pending", decided_by=None, decided_at=None)
-            await reply(ctx, event, f"Draft #{draft.id} was not approved: {exc}.", private=True)
-            return
+            return Outcome(False, f"Draft #{draft.id} was not approved: {exc}.")
         await self._drafts.set(draft.id, status="approved")
         failed = await self._reload(ctx)
         done = (
@@ -751,11 +745,8 @@ class QuestionsFeature:
             f"{self.approved_file}"
         )
         if failed:
-            await reply(
-                ctx, event, f"{done}, but the knowledge base did not reload: {failed}", private=True
-            )
-            return
-        await reply(ctx, event, f"{done}; the knowledge base is reloaded.", private=True)
+            return Outcome(True, f"{done}, but the knowledge base did not reload: {failed}")
+        return Outcome(True, f"{done}; the knowledge base is reloaded.")
 
     async def _reload(self, ctx: Context) -> str | None:
         """Rebuild the index in a worker thread (questions keep being answered from the old one

@@ -36,7 +36,7 @@ class QuestionRecord(Base):
     answering_since: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     expert_name: Mapped[str | None] = mapped_column(String(255), nullable=True)
     expert_answer: Mapped[str | None] = mapped_column(Text, nullable=True)
-    asked_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    asked_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 

@@ -262,3 +262,11 @@ async def test_a_port_in_use_is_named_in_one_line() -> None:
             ConfigError, match=rf"^--port {port}: cannot listen on 127.0.0.1:{port} "
         ):
             await HttpPort.at("127.0.0.1", port).start()
+
+
+async def test_the_run_port_also_serves_the_web_console(on_sqlite: Running) -> None:
+    status, content_type, body = await on_sqlite.get("/console/moderation")
+    assert status == 401 and content_type.startswith("text/html") and "Please sign in" in body
+    status, _, body = await on_sqlite.get("/signin?t=not-a-link")
+    assert status == 403 and "used already or has expired" in body
+    assert (await on_sqlite.get("/console/style.css"))[0] == 200
