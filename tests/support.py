@@ -203,6 +203,7 @@ async def play_script(
     """
     seen = 0
     last_line_output = ""
+    session.look_for_files_in(script.parent)  # `[file: x.jpg]` beside the script
     lines = script.read_text().splitlines()  # noqa: ASYNC240 (a small local file)
     for number, line in enumerate(lines, 1):
         where = f"{script.name}:{number}"

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from bot.actions import Button
 from handlers.moderation.detector import describe, reasons
 from handlers.moderation.detector.findings import Finding
+from handlers.moderation.file_screening import UNREADABLE, ScreenedFile
 from handlers.moderation.records import HeldPost
 
 BUTTON_PREFIX = "mod:"
@@ -70,6 +72,40 @@ def author_notice(post: HeldPost, findings: list[Finding], redacted: str) -> str
     return f"{opening}\nHere is a version you can post instead:\n{redacted}\n{WHY}"
 
 
+def file_notice(post: HeldPost, files: Sequence[ScreenedFile]) -> str:
+    """The author's note when a file is why the post was held: what was found where, or why the
+    file could not be read; never a version to post instead (a file cannot be redacted here)."""
+    where = "I removed your post" if post.removed else "I held your post"
+    lines = []
+    for screened in files:
+        if screened.pages:
+            pages = ", ".join(str(p.page) for p in screened.pages)
+            lines.append(
+                f"{screened.file.name} contains {describe(screened.findings)} (page {pages})"
+            )
+        elif screened.unread is not None:
+            lines.append(
+                f"{screened.file.name}: I {screened.unread}, so I cannot tell whether it "
+                "identifies anyone"
+            )
+    action = (
+        "A moderator will look at it."
+        if post.removed
+        else "I cannot remove it there: please delete it now. A moderator will look at it."
+    )
+    opening = f"{where} in {group_name(post)} because of its file" + (
+        "s" if len(lines) > 1 else ""
+    )
+    return "\n".join(
+        [
+            f"{opening}. {action}",
+            *lines,
+            "Please share only documents and photos with names, addresses and numbers taken out.",
+            WHY,
+        ]
+    )
+
+
 def _body(post: HeldPost, reason_lines: list[str]) -> str:
     if post.mode == "audit":
         state = "Audit only: the post is still visible in the group."
@@ -124,6 +160,12 @@ def reason_lines_for(types: list[str]) -> list[str]:
     """Reasons by type, from stored types (the findings themselves are not kept)."""
     lines = []
     for kind in dict.fromkeys(types):
+        if kind == UNREADABLE:
+            lines.append(
+                "a file I could not read: open it with Show original and decide whether it "
+                "identifies anyone"
+            )
+            continue
         one = [Finding(kind, 0, 1, 1.0, "")]
         lines.append(f"{describe(one)}: {reasons(one)[0]}")
     return lines

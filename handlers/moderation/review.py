@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.actions import PrivateNotice, PrivateVia, Send
+from bot.actions import Attachment, PrivateNotice, PrivateVia, Send
 from bot.config import ChatRole
 from bot.context import Context
 from bot.crypto import DecryptionFailed
@@ -104,6 +104,11 @@ async def _show_original(
         return
     try:
         text = ctx.crypto.decrypt(post.original)
+        files = [
+            Attachment(f.name, ctx.crypto.decrypt_bytes(f.content), f.mime_type)
+            for f in await held.files(post.id)
+            if f.content is not None
+        ]
     except DecryptionFailed:
         await reply(ctx, event, CANNOT_DECRYPT, private=True)
         return
@@ -117,6 +122,15 @@ async def _show_original(
             prefer=PrivateVia.DM,
         )
     )
+    for file in files:  # privately, to the moderator who asked; never in the room
+        await ctx.act(
+            PrivateNotice(
+                user=event.user,
+                text=f"File of held post #{post.id}: {file.filename}",
+                prefer=PrivateVia.DM,
+                attachment=file,
+            )
+        )
 
 
 def _author(post: HeldPost) -> User:
