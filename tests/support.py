@@ -234,3 +234,22 @@ def closed_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def require_ocr() -> None:
+    """OCR tests need Debian's tesseract-ocr: skipped, loudly (`-ra` lists the reason), where it
+    is missing; failed instead where PRACTICEBOT_REQUIRE_OCR=1 (CI installs it)."""
+    import os
+    import shutil
+
+    import pytest
+
+    if shutil.which("tesseract") is not None:
+        return
+    message = (
+        "Tesseract is not installed (apt-get install tesseract-ocr tesseract-ocr-eng): "
+        "OCR test SKIPPED"
+    )
+    if os.environ.get("PRACTICEBOT_REQUIRE_OCR") == "1":
+        pytest.fail(message)
+    pytest.skip(message)

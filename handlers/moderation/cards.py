@@ -93,9 +93,7 @@ def file_notice(post: HeldPost, files: Sequence[ScreenedFile]) -> str:
         if post.removed
         else "I cannot remove it there: please delete it now. A moderator will look at it."
     )
-    opening = f"{where} in {group_name(post)} because of its file" + (
-        "s" if len(lines) > 1 else ""
-    )
+    opening = f"{where} in {group_name(post)} because of its file" + ("s" if len(lines) > 1 else "")
     return "\n".join(
         [
             f"{opening}. {action}",

@@ -91,9 +91,7 @@ class HeldPosts:
     def __init__(self, store: Store) -> None:
         self._store = store
 
-    async def add(
-        self, post: HeldPost, actor: str, files: Sequence[HeldFile] = ()
-    ) -> HeldPost:
+    async def add(self, post: HeldPost, actor: str, files: Sequence[HeldFile] = ()) -> HeldPost:
         async with self._store.session() as s:
             s.add(post)
             await s.flush()

@@ -39,6 +39,9 @@ class FakeSlack:
     retry_after: int = 1
     members_posts: set[tuple[str, str]] = field(default_factory=set)
     socket_url: str | None = None
+    # files shared by members: id -> (name, mimetype, bytes), served at url_private to the bot
+    files: dict[str, tuple[str, str, bytes]] = field(default_factory=dict)
+    downloads: list[str] = field(default_factory=list)
     # Socket Mode: every connection the bot opened, and the envelope ids it acknowledged
     sockets: list[web.WebSocketResponse] = field(default_factory=list)
     socket_acks: list[str] = field(default_factory=list)
@@ -56,6 +59,7 @@ class FakeSlack:
         server.router.add_post("/api/{method}", self._answer)
         server.router.add_get("/api/{method}", self._answer)
         server.router.add_get("/socket", self._socket)
+        server.router.add_get("/files-pri/{file_id}/{name}", self._download)
         self._runner = web.AppRunner(server, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", port)
@@ -110,6 +114,33 @@ class FakeSlack:
         if handler is None:
             return web.json_response({"ok": False, "error": "unknown_method"})
         return web.json_response(handler(token, params))
+
+    async def _download(self, request: web.Request) -> web.Response:
+        """url_private: only with a token in the Authorization header, as on Slack."""
+        token = request.headers.get("Authorization", "").removeprefix("Bearer ")
+        file_id = request.match_info["file_id"]
+        if token not in (BOT_TOKEN, ADMIN_TOKEN) or file_id not in self.files:
+            return web.Response(status=404)
+        self.downloads.append(file_id)
+        _name, mimetype, content = self.files[file_id]
+        return web.Response(body=content, content_type=mimetype)
+
+    def _files_info(self, token: str, p: dict[str, Any]) -> dict[str, Any]:
+        file_id = str(p.get("file"))
+        if file_id not in self.files:
+            return {"ok": False, "error": "file_not_found"}
+        name, mimetype, content = self.files[file_id]
+        url = f"http://127.0.0.1:{self.port}/files-pri/{file_id}/{name}"
+        return {
+            "ok": True,
+            "file": {
+                "id": file_id,
+                "name": name,
+                "mimetype": mimetype,
+                "size": len(content),
+                "url_private": url,
+            },
+        }
 
     async def _socket(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse()

@@ -28,6 +28,7 @@ def test_manifest_events_scopes_and_command_match_the_adapter() -> None:
         "chat:write",
         "im:write",
         "users:read",
+        "files:read",
         "commands",
     }
     assert manifest["oauth_config"]["scopes"]["user"] == ["chat:write"]
