@@ -6,10 +6,12 @@ import asyncio
 import logging
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import replace
 
 from telegram import Bot, Update
 from telegram import error as tg
 
+from adapters.telegram.files import files_of
 from adapters.telegram.inbound import BotIdentity, events_from
 from adapters.telegram.outbound import Outbound
 from bot.adapter import EventSink
@@ -20,8 +22,16 @@ log = logging.getLogger(__name__)
 
 
 class Dispatcher:
-    def __init__(self, bot: Bot, me: BotIdentity, outbound: Outbound, sink: EventSink) -> None:
+    def __init__(
+        self,
+        bot: Bot,
+        me: BotIdentity,
+        outbound: Outbound,
+        sink: EventSink,
+        file_max_bytes: int = 20_000_000,
+    ) -> None:
         self._bot = bot
+        self._file_max_bytes = file_max_bytes
         self._me = me
         self._outbound = outbound
         self._sink = sink
@@ -58,6 +68,7 @@ class Dispatcher:
         for event in events:
             if isinstance(event, MessagePosted):
                 self._outbound.saw_post(event.chat.id, event.message_id, event.time)
+                event = await self._with_files(event, update)
             try:
                 await self._sink(event)
             except SendAgain:
@@ -65,6 +76,14 @@ class Dispatcher:
             except Exception:
                 # The App's sink logs and swallows; this keeps a broken sink from stopping intake.
                 log.exception("event not handled", extra={"event_id": event.event_id})
+
+    async def _with_files(self, event: MessagePosted, update: Update) -> MessagePosted:
+        """The core screens what is inside a document or photo, not only its name."""
+        message = update.effective_message
+        if message is None or not (message.document or message.photo):
+            return event
+        files = await files_of(self._bot, message, self._file_max_bytes)
+        return replace(event, files=files)
 
     async def _answer(self, query_id: str) -> None:
         # Answer at once: Telegram shows a spinner on the button until we do.
