@@ -9,7 +9,6 @@ import random
 from pathlib import Path
 
 import pytest
-from PIL import Image
 from pypdf import PdfWriter
 
 from adapters.console.adapter import ConsoleAdapter
