@@ -24,6 +24,7 @@ from typing import Any
 
 from handlers.moderation.attachments import Limits, Unread, extract
 from handlers.moderation.detector import Detector, DetectorSettings, default_recognisers
+from handlers.moderation.file_screening import scan_page
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +43,9 @@ def decide(path: Path, detector: Detector, limits: Limits) -> tuple[bool, str | 
     result = extract(path.name, "", path.read_bytes(), limits)
     if isinstance(result, Unread):
         return True, result.sentence, 0, ""
-    types = [f.type for page in result.pages for f in detector.scan(page)]
+    types = [
+        f.type for page in result.pages for _, found in scan_page(page, detector) for f in found
+    ]
     return bool(types), None, len(result.pages), ",".join(dict.fromkeys(types))
 
 

@@ -8,6 +8,7 @@ of what was found.
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -17,7 +18,9 @@ from handlers.moderation.detector import Detector, redact
 from handlers.moderation.detector.findings import Finding
 
 UNREADABLE = "UNREADABLE_FILE"  # the type a hold carries when a file could not be read
-LINES_PER_PAGE = 3  # lines with a finding shown on the card, per page
+LINES_PER_PAGE = 3  # paragraphs with a finding shown on the card, per page
+UNIT_PREVIEW = 200  # characters of each
+HEADING_WORDS = 5  # a first line this short, without a full stop, is a heading
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,14 +68,41 @@ def _judge(file: AttachedFile, result: Extracted | Unread, detector: Detector) -
         return ScreenedFile(file, result.kind, unread=result.sentence)
     pages = []
     for number, text in enumerate(result.pages, start=1):
-        findings = detector.scan(text)
-        if findings:
-            pages.append(PageFindings(number, tuple(findings), _lines_found(text, findings)))
+        found = scan_page(text, detector)
+        if found:
+            pages.append(
+                PageFindings(
+                    number,
+                    tuple(x for _, f in found for x in f),
+                    tuple(_clip(redact(u, f)) for u, f in found[:LINES_PER_PAGE]),
+                )
+            )
     return ScreenedFile(file, result.kind, tuple(pages))
 
 
-def _lines_found(text: str, findings: Sequence[Finding]) -> tuple[str, ...]:
-    redacted = redact(text, list(findings)).splitlines()
-    marks = {f"[{f.type}]" for f in findings}
-    found = [" ".join(line.split()) for line in redacted if any(m in line for m in marks)]
-    return tuple(found[:LINES_PER_PAGE])
+def scan_page(text: str, detector: Detector) -> list[tuple[str, list[Finding]]]:
+    """The page's paragraphs where the detector found something, with what it found."""
+    return [(unit, found) for unit in units(text) if (found := detector.scan(unit))]
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= UNIT_PREVIEW else text[:UNIT_PREVIEW].rsplit(" ", 1)[0] + " …"
+
+
+def units(text: str) -> list[str]:
+    """A page as the detector reads best: paragraph by paragraph, each on one line (a line break
+    in the middle of a sentence, or a heading run into the first sentence, reads to it as a new
+    post), headings on their own."""
+    found: list[str] = []
+    for block in re.split(r"\n\s*\n", text.replace("\r\n", "\n").replace("\r", "\n")):
+        lines = [" ".join(line.split()) for line in block.split("\n")]
+        lines = [line for line in lines if line]
+        while len(lines) > 1 and _heading(lines[0]):
+            found.append(lines.pop(0))
+        if lines:
+            found.append(" ".join(lines))
+    return found
+
+
+def _heading(line: str) -> bool:
+    return len(line.split()) <= HEADING_WORDS and not line.endswith((".", "!", "?", ",", ";"))

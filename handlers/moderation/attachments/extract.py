@@ -106,7 +106,7 @@ def _docx(data: bytes, limits: Limits, deadline: _Deadline) -> tuple[list[str], 
             parts.append(" | ".join(cell.text for cell in row.cells))
     for section in document.sections:
         parts.extend(p.text for p in section.header.paragraphs)
-    return ["\n".join(p for p in parts if p.strip())], 0
+    return ["\n\n".join(p for p in parts if p.strip())], 0
 
 
 def _image(data: bytes, limits: Limits, deadline: _Deadline) -> tuple[list[str], int]:
