@@ -42,6 +42,9 @@ class FakeSlack:
     # files shared by members: id -> (name, mimetype, bytes), served at url_private to the bot
     files: dict[str, tuple[str, str, bytes]] = field(default_factory=dict)
     downloads: list[str] = field(default_factory=list)
+    # files the bot uploaded (files_upload_v2): upload id -> bytes, then completed into a channel
+    uploads: dict[str, bytes] = field(default_factory=dict)
+    shared_uploads: list[dict[str, Any]] = field(default_factory=list)
     # Socket Mode: every connection the bot opened, and the envelope ids it acknowledged
     sockets: list[web.WebSocketResponse] = field(default_factory=list)
     socket_acks: list[str] = field(default_factory=list)
@@ -60,6 +63,7 @@ class FakeSlack:
         server.router.add_get("/api/{method}", self._answer)
         server.router.add_get("/socket", self._socket)
         server.router.add_get("/files-pri/{file_id}/{name}", self._download)
+        server.router.add_post("/upload/{upload_id}", self._receive_upload)
         self._runner = web.AppRunner(server, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", port)
@@ -124,6 +128,32 @@ class FakeSlack:
         self.downloads.append(file_id)
         _name, mimetype, content = self.files[file_id]
         return web.Response(body=content, content_type=mimetype)
+
+    async def _receive_upload(self, request: web.Request) -> web.Response:
+        upload_id = request.match_info["upload_id"]
+        if upload_id not in self.uploads:
+            return web.Response(status=404)
+        self.uploads[upload_id] = await request.read()
+        return web.Response(text="OK - 200")
+
+    def _files_getUploadURLExternal(self, token: str, p: dict[str, Any]) -> dict[str, Any]:
+        upload_id = f"F0UP{next(self._ts)}"
+        self.uploads[upload_id] = b""
+        url = f"http://127.0.0.1:{self.port}/upload/{upload_id}"
+        return {"ok": True, "upload_url": url, "file_id": upload_id}
+
+    def _files_completeUploadExternal(self, token: str, p: dict[str, Any]) -> dict[str, Any]:
+        files = p["files"] if isinstance(p["files"], list) else json.loads(p["files"])
+        for f in files:
+            self.shared_uploads.append(
+                {
+                    "channel": p.get("channel_id"),
+                    "comment": p.get("initial_comment"),
+                    "title": f.get("title"),
+                    "content": self.uploads[f["id"]],
+                }
+            )
+        return {"ok": True, "files": [{"id": f["id"], "title": f.get("title")} for f in files]}
 
     def _files_info(self, token: str, p: dict[str, Any]) -> dict[str, Any]:
         file_id = str(p.get("file"))

@@ -29,6 +29,7 @@ def test_manifest_events_scopes_and_command_match_the_adapter() -> None:
         "im:write",
         "users:read",
         "files:read",
+        "files:write",
         "commands",
     }
     assert manifest["oauth_config"]["scopes"]["user"] == ["chat:write"]

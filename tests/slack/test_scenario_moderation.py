@@ -85,3 +85,9 @@ async def test_a_shared_photo_is_fetched_read_and_held(fake: FakeSlack, tmp_path
         assert "File IMG_0412.jpg (JPEG image): [PERSON]" in card["text"]
         assert "Doreen" not in card["text"] and "Elm Road" not in card["text"]
         assert deleted_by_admin(fake) == [post["ts"]]
+        # Show original: the photo itself, uploaded privately to the moderator who asks
+        assert await press(adapter, card, "Show original", user=p.MOD, channel=p.MODS) == 200
+        await until(lambda: len(fake.shared_uploads) == 1)
+        [upload] = fake.shared_uploads
+        assert upload["channel"] == f"D{p.MOD}" and upload["title"] == "IMG_0412.jpg"
+        assert upload["content"] == (FILES / "careplan.jpg").read_bytes()
