@@ -20,6 +20,8 @@ from bot.events import MessagePosted
 
 log = logging.getLogger(__name__)
 
+FILE_ANSWER_WITHIN = 1.0  # seconds a post with a file may hold up the updates after it
+
 
 class Dispatcher:
     def __init__(
@@ -69,8 +71,13 @@ class Dispatcher:
             if isinstance(event, MessagePosted):
                 self._outbound.saw_post(event.chat.id, event.message_id, event.time)
                 event = await self._with_files(event, update)
+            # A post with a file is read off the event loop (OCR can take seconds): once it is
+            # recorded, the chat's next updates and the next batch go on while it is read.
+            within = (
+                FILE_ANSWER_WITHIN if isinstance(event, MessagePosted) and event.files else None
+            )
             try:
-                await self._sink(event)
+                await self._sink(event, answer_within=within)
             except SendAgain:
                 raise
             except Exception:

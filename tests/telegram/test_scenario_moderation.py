@@ -87,3 +87,22 @@ async def test_a_posted_photo_is_fetched_read_and_held(fake: FakeBotAPI, tmp_pat
         assert deleted(fake) == [557]
         await until(lambda: len(fake.sent_to(ALICE_ID)) == 1)
         assert "photo.jpg contains a name" in fake.sent_to(ALICE_ID)[0]
+
+
+async def test_the_group_goes_on_while_a_scan_is_read(fake: FakeBotAPI, tmp_path: Path) -> None:
+    """A six-page scan posted first does not hold up the breach posted after it in the chat: the
+    breach is removed first, the scan (it names someone too) once it has been read."""
+    require_ocr()
+    from tests.moderation.test_attachments import TEXT, scanned_pdf
+
+    fake.admins_who_can_delete.add(GROUP_ID)
+    fake.files["BQAC1"] = scanned_pdf(6, TEXT)
+    async with telegram_bot(
+        fake, tmp_path, features=("handlers.admin", "handlers.moderation")
+    ) as _:
+        fake.push(u.document("minutes", "minutes.pdf", message_id=560))
+        fake.push(u.posted(BREACH, message_id=561))
+        await until(lambda: len(deleted(fake)) == 2, within=60)
+        assert deleted(fake) == [561, 560]
+        assert fake.downloads == ["BQAC1"]
+        assert len(fake.called("getFile")) == 1
