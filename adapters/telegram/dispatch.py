@@ -73,11 +73,11 @@ class Dispatcher:
                 event = await self._with_files(event, update)
             # A post with a file is read off the event loop (OCR can take seconds): once it is
             # recorded, the chat's next updates and the next batch go on while it is read.
-            within = (
-                FILE_ANSWER_WITHIN if isinstance(event, MessagePosted) and event.files else None
-            )
             try:
-                await self._sink(event, answer_within=within)
+                if isinstance(event, MessagePosted) and event.files:
+                    await self._sink(event, answer_within=FILE_ANSWER_WITHIN)
+                else:
+                    await self._sink(event)
             except SendAgain:
                 raise
             except Exception:
