@@ -5,7 +5,8 @@ grey, at most `MAX_SIDE` pixels long, lighting flattened (divided by a blurred c
 a shadow across the page stops looking like ink), and turned to the angle at which its rows of
 ink are sharpest (a projection profile over small angles and a quarter turn). If the words then
 read badly, the page may be upside down: it is read once more turned half round, and the better
-reading kept. Speckle (sensor noise, a scanner's dust) is taken out with a median filter.
+reading kept. Speckle (sensor noise, a scanner's dust) is taken out with a median filter, and
+the page made black and white at Otsu's threshold, or mid-grey where that is lower.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ MAX_SIDE = 2200  # pixels: a phone photo's 4000 costs time and adds nothing Tess
 PROFILE_SIDE = 500  # the small copy the skew is measured on
 ANGLES = tuple(float(a) for a in range(-12, 13, 2))
 FINE = (-1.0, -0.5, 0.5, 1.0)
+INK_AT_MOST = 128  # grey level: on a page whose lighting is flattened, paler is paper or speckle
 GOOD_CONFIDENCE = 70.0  # mean word confidence above which a reading is not tried turned round
 
 
@@ -51,9 +53,10 @@ def prepare(image: Image.Image, *, straighten: bool = True) -> Image.Image:
     grey = ImageOps.exif_transpose(image).convert("L")
     if max(grey.size) > MAX_SIDE:
         grey.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
-    # a median filter takes out the speckle that flattening brings up in dark corners, which
-    # Tesseract would otherwise take for a picture and skip the lines of text beside it
-    grey = flatten_lighting(grey).filter(ImageFilter.MedianFilter(3))
+    # a median filter takes out the speckle that flattening brings up in dark corners, and ink
+    # is told from paper by Otsu's threshold (at most mid-grey): Tesseract otherwise takes a speckled corner for a
+    # picture and skips the lines of text beside it
+    grey = binarise(flatten_lighting(grey).filter(ImageFilter.MedianFilter(3)))
     if not straighten:
         return grey
     angle = skew_angle(grey)
@@ -68,6 +71,19 @@ def flatten_lighting(grey: Image.Image) -> Image.Image:
     pixels = np.asarray(grey, dtype=np.float32)
     flat = np.clip(pixels / np.maximum(background, 1.0) * 255.0, 0, 255).astype(np.uint8)
     return ImageOps.autocontrast(Image.fromarray(flat), cutoff=1)
+
+
+def binarise(grey: Image.Image) -> Image.Image:
+    pixels = np.asarray(grey)
+    counts = np.bincount(pixels.ravel(), minlength=256).astype(np.float64)
+    levels = np.arange(256, dtype=np.float64)
+    below = np.cumsum(counts)
+    above = below[-1] - below
+    mean_below = np.cumsum(counts * levels) / np.maximum(below, 1)
+    mean_above = ((counts * levels).sum() - np.cumsum(counts * levels)) / np.maximum(above, 1)
+    spread = below * above * np.square(mean_below - mean_above)
+    threshold = min(int(np.argmax(spread)), INK_AT_MOST)
+    return Image.fromarray(np.where(pixels > threshold, 255, 0).astype(np.uint8))
 
 
 def skew_angle(grey: Image.Image) -> float:
