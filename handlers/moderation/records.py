@@ -196,8 +196,9 @@ class HeldPosts:
     async def reencrypt(
         self, rotate: Callable[[bytes], bytes], batch: int = 500
     ) -> tuple[int, list[int]]:
-        """Every kept original through `rotate` (the newest key), a batch a transaction; returns
-        how many were re-encrypted and the ids of those it could not open (left as they were)."""
+        """Every kept original through `rotate` (the newest key), a batch a transaction, and the
+        held files with them; returns how many held posts were re-encrypted and the ids of those
+        it could not open, text or file (left as they were)."""
         done, unreadable, after = 0, [], 0
         while True:
             async with self._store.session() as s:
@@ -223,8 +224,8 @@ class HeldPosts:
             if len(rows) < batch:
                 break
             after = rows[-1][0]
-        files_done, files_unreadable = await self._reencrypt_files(rotate, batch)
-        return done + files_done, sorted({*unreadable, *files_unreadable})
+        _, files_unreadable = await self._reencrypt_files(rotate, batch)
+        return done, sorted({*unreadable, *files_unreadable})
 
     async def _reencrypt_files(
         self, rotate: Callable[[bytes], bytes], batch: int

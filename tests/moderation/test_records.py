@@ -180,7 +180,7 @@ async def test_held_files_are_kept_encrypted_purged_with_the_post_and_rotated(
     assert old.decrypt_bytes(stored.content) == photo
 
     done, unreadable = await posts.reencrypt(new.rotate)
-    assert (done, unreadable) == (2, [])  # the post's text and its file
+    assert (done, unreadable) == (1, [])  # one held post: its text and its file
     [rotated] = await posts.files(post.id)
     assert rotated.content is not None
     assert Crypto("new-key-0123456789abcdef").decrypt_bytes(rotated.content) == photo
