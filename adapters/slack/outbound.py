@@ -76,6 +76,10 @@ class Outbound:
 
     async def perform(self, action: Action) -> Result:
         if isinstance(action, Send):
+            if action.attachment is not None and not _is_text(action.attachment):
+                return await self._upload(
+                    action.chat, action.text, action.attachment, action.thread_id
+                )
             return await self._post(
                 action.chat,
                 _with_attachment(action.text, action.attachment),
@@ -124,7 +128,9 @@ class Outbound:
             return await self._upload(dm, text, notice.attachment)
         return await self._post(dm, text, notice.buttons, None)
 
-    async def _upload(self, chat: Chat, text: str, attachment: Attachment) -> Result:
+    async def _upload(
+        self, chat: Chat, text: str, attachment: Attachment, thread_ts: str | None = None
+    ) -> Result:
         """A file into a chat, with the text as its comment (scope files:write): Slack's three
         calls, getUploadURLExternal, the upload, completeUploadExternal."""
         await self._pacer.acquire(chat.id)
@@ -135,6 +141,7 @@ class Outbound:
                 filename=attachment.filename,
                 title=attachment.filename,
                 initial_comment=text,
+                thread_ts=thread_ts,
             )
         return Result(None, chat)
 

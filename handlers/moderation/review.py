@@ -41,10 +41,12 @@ async def _decide(
     event: ButtonPressed, ctx: Context, held: HeldPosts, post: HeldPost, action: str
 ) -> None:
     original = None
+    files: list[Attachment] = []
     if action == "restore" and post.removed and post.decision is None:
         # Read the original before deciding: a restore that cannot repost must not be recorded.
         try:
             original = ctx.crypto.decrypt(post.original) if post.original is not None else None
+            files = await _held_files(ctx, held, post)
         except DecryptionFailed:
             await reply(ctx, event, CANNOT_DECRYPT, private=True)
             return
@@ -63,13 +65,21 @@ async def _decide(
     decided = await held.get(post.id)
     assert decided is not None
     if original is not None:
-        await _restore(ctx, decided, original)
+        await _restore(ctx, decided, original, files)
     if action == "remind":
         await ctx.act(PrivateNotice(user=_author(decided), text=REMINDER, prefer=PrivateVia.DM))
     await update_card(ctx, decided)
 
 
-async def _restore(ctx: Context, post: HeldPost, text: str) -> None:
+async def _held_files(ctx: Context, held: HeldPosts, post: HeldPost) -> list[Attachment]:
+    return [
+        Attachment(f.name, ctx.crypto.decrypt_bytes(f.content), f.mime_type)
+        for f in await held.files(post.id)
+        if f.content is not None
+    ]
+
+
+async def _restore(ctx: Context, post: HeldPost, text: str, files: list[Attachment]) -> None:
     group = Chat(post.platform, post.chat_id, ChatKind.GROUP, post.chat_title)
     await ctx.act(
         Send(
@@ -78,6 +88,15 @@ async def _restore(ctx: Context, post: HeldPost, text: str) -> None:
             thread_id=post.thread_id,
         )
     )
+    for file in files:  # the files of the post go back with it
+        await ctx.act(
+            Send(
+                chat=group,
+                text=f"{post.author_name}'s file {file.filename} (restored)",
+                thread_id=post.thread_id,
+                attachment=file,
+            )
+        )
     await ctx.act(
         PrivateNotice(
             user=_author(post),
@@ -104,11 +123,7 @@ async def _show_original(
         return
     try:
         text = ctx.crypto.decrypt(post.original)
-        files = [
-            Attachment(f.name, ctx.crypto.decrypt_bytes(f.content), f.mime_type)
-            for f in await held.files(post.id)
-            if f.content is not None
-        ]
+        files = await _held_files(ctx, held, post)
     except DecryptionFailed:
         await reply(ctx, event, CANNOT_DECRYPT, private=True)
         return
