@@ -118,7 +118,9 @@ def _image(data: bytes, limits: Limits, deadline: _Deadline) -> tuple[list[str],
         image.load()
     except Image.DecompressionBombError:
         raise CannotRead("the picture is too large to read") from None
-    return [ocr_image(image, deadline.left())], 1
+    # phones save photos as JPEG or HEIC, and screenshots as PNG
+    screen = image.format == "PNG"
+    return [ocr_image(image, deadline.left(), screen=screen)], 1
 
 
 def _register_heif() -> None:

@@ -17,6 +17,7 @@ import numpy as np
 from PIL import Image, ImageFilter, ImageOps
 
 MAX_SIDE = 2200  # pixels: a phone photo's 4000 costs time and adds nothing Tesseract can use
+SCREEN_ENLARGE_BELOW = 2000  # pixels: a screenshot this small has text Tesseract reads better x2
 PROFILE_SIDE = 500  # the small copy the skew is measured on
 ANGLES = tuple(float(a) for a in range(-12, 13, 2))
 FINE = (-1.0, -0.5, 0.5, 1.0)
@@ -39,8 +40,14 @@ class Reading:
     words: int
 
 
-def ocr_image(image: Image.Image, seconds_left: float, *, upright: bool = False) -> str:
-    """The text of a photo or scan. `upright` (a rendered PDF page) skips the straightening."""
+def ocr_image(
+    image: Image.Image, seconds_left: float, *, upright: bool = False, screen: bool = False
+) -> str:
+    """The text of a photo or scan. `upright` (a rendered PDF page) skips the straightening;
+    `screen` (a screenshot) is read as it is, only enlarged: its small, crisp text would lose
+    strokes to the cleaning a photo needs."""
+    if screen:
+        return read(screenshot_page(image), seconds_left).text
     page = prepare(image, straighten=not upright)
     reading = read(page, seconds_left)
     if upright or reading.confidence >= GOOD_CONFIDENCE or reading.words == 0:
@@ -62,6 +69,13 @@ def prepare(image: Image.Image, *, straighten: bool = True) -> Image.Image:
     angle = skew_angle(grey)
     if angle:
         grey = grey.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255)
+    return grey
+
+
+def screenshot_page(image: Image.Image) -> Image.Image:
+    grey = ImageOps.exif_transpose(image).convert("L")
+    if max(grey.size) <= SCREEN_ENLARGE_BELOW:
+        grey = grey.resize((grey.width * 2, grey.height * 2), Image.Resampling.LANCZOS)
     return grey
 
 
