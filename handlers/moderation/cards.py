@@ -72,11 +72,13 @@ def author_notice(post: HeldPost, findings: list[Finding], redacted: str) -> str
     return f"{opening}\nHere is a version you can post instead:\n{redacted}\n{WHY}"
 
 
-def file_notice(post: HeldPost, files: Sequence[ScreenedFile]) -> str:
+def file_notice(
+    post: HeldPost, files: Sequence[ScreenedFile], text_findings: Sequence[Finding] = ()
+) -> str:
     """The author's note when a file is why the post was held: what was found where, or why the
     file could not be read; never a version to post instead (a file cannot be redacted here)."""
     where = "I removed your post" if post.removed else "I held your post"
-    lines = []
+    lines = [f"Its text contains {describe(text_findings)}"] if text_findings else []
     for screened in files:
         if screened.pages:
             pages = ", ".join(str(p.page) for p in screened.pages)
@@ -93,7 +95,8 @@ def file_notice(post: HeldPost, files: Sequence[ScreenedFile]) -> str:
         if post.removed
         else "I cannot remove it there: please delete it now. A moderator will look at it."
     )
-    opening = f"{where} in {group_name(post)} because of its file" + ("s" if len(lines) > 1 else "")
+    several = sum(bool(f.pages or f.unread) for f in files) > 1
+    opening = f"{where} in {group_name(post)} because of its file" + ("s" if several else "")
     return "\n".join(
         [
             f"{opening}. {action}",

@@ -180,7 +180,7 @@ class ModerationGate:
         )
         if mode == "enforce":
             text = (
-                file_notice(post, files)
+                file_notice(post, files, findings)
                 if any(f.pages or f.unread for f in files)
                 else author_notice(post, findings, redacted)
             )
