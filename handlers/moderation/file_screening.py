@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.events import AttachedFile
+from bot.metrics import Metrics
 from handlers.moderation.attachments import AttachmentReader, Extracted, FileKind, Unread
 from handlers.moderation.detector import Detector, redact
 from handlers.moderation.detector.findings import Finding
@@ -56,11 +58,28 @@ class ScreenedFile:
 
 
 async def screen_files(
-    reader: AttachmentReader, files: Sequence[AttachedFile], detector: Detector
+    reader: AttachmentReader,
+    files: Sequence[AttachedFile],
+    detector: Detector,
+    metrics: Metrics | None = None,
 ) -> list[ScreenedFile]:
     """Every file read at once (in the reader's workers), then scanned here."""
-    results = await asyncio.gather(*(reader.read(file) for file in files))
+    results = await asyncio.gather(*(_timed(reader, file, metrics) for file in files))
     return [_judge(file, result, detector) for file, result in zip(files, results, strict=True)]
+
+
+async def _timed(
+    reader: AttachmentReader, file: AttachedFile, metrics: Metrics | None
+) -> Extracted | Unread:
+    began = time.perf_counter()
+    result = await reader.read(file)
+    if metrics is not None:
+        metrics.file_read_seconds.observe(time.perf_counter() - began)
+        outcome = (
+            "unreadable" if isinstance(result, Unread) else "read" if result.read else "not_read"
+        )
+        metrics.files_read.labels(result.kind.name.lower(), outcome).inc()
+    return result
 
 
 def _judge(file: AttachedFile, result: Extracted | Unread, detector: Detector) -> ScreenedFile:

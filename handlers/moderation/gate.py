@@ -62,7 +62,11 @@ class ModerationGate:
             # an edit changes the words: its files were screened with the post
             ctx.metrics.posts_screened.labels("held" if findings else "passed").inc()
             return await self._edited(event, ctx, findings, policy.mode)
-        files = await screen_files(self._reader, event.files, detector) if event.files else []
+        files = (
+            await screen_files(self._reader, event.files, detector, ctx.metrics)
+            if event.files
+            else []
+        )
         found = bool(findings) or any(f.pages for f in files)
         unread = [f for f in files if f.unread is not None]
         if not found and unread and policy.unreadable == "pass":

@@ -157,3 +157,30 @@ async def test_a_post_is_decided_while_an_ocr_job_runs(tmp_path: Path) -> None:
         assert not ocr.done()  # six scanned pages: the worker is still reading them
         await ocr
     assert "by alice" not in out.getvalue()  # the minutes identify nobody: left alone
+
+
+async def test_files_read_are_counted_and_timed_for_the_operators() -> None:
+    from bot.metrics import Metrics
+    from handlers.moderation.detector import Detector
+    from handlers.moderation.file_screening import screen_files
+
+    metrics = Metrics()
+    reader = AttachmentReader(Limits(), max_bytes=1_000_000)
+    try:
+        screened = await screen_files(
+            reader,
+            [
+                AttachedFile("notes.txt", "text/plain", TEXT.encode()),
+                AttachedFile("locked.pdf", "application/pdf", (FILES / "locked.pdf").read_bytes()),
+            ],
+            Detector(),
+            metrics,
+        )
+    finally:
+        reader.close()
+    assert screened[0].pages and screened[0].pages[0].lines[0].startswith("Visited [PERSON]")
+    assert screened[1].unread == "could not read this PDF: it is password-protected"
+    exposition = metrics.exposition()[0].decode()
+    assert 'practicebot_files_read_total{kind="text",outcome="read"} 1.0' in exposition
+    assert 'practicebot_files_read_total{kind="pdf",outcome="unreadable"} 1.0' in exposition
+    assert "practicebot_file_read_seconds_count 2.0" in exposition
