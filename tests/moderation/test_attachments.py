@@ -184,3 +184,20 @@ async def test_files_read_are_counted_and_timed_for_the_operators() -> None:
     assert 'practicebot_files_read_total{kind="text",outcome="read"} 1.0' in exposition
     assert 'practicebot_files_read_total{kind="pdf",outcome="unreadable"} 1.0' in exposition
     assert "practicebot_file_read_seconds_count 2.0" in exposition
+
+
+async def test_files_waiting_for_the_worker_are_not_timed_out_while_they_wait() -> None:
+    """Ten screenshots at once on one worker with 3 s each: the time runs per file, from when
+    the worker takes it, so none is given up on while the others are read."""
+    require_ocr()
+    reader = AttachmentReader(Limits(seconds=3), max_bytes=10_000_000, workers=1)
+    shots = [
+        AttachedFile(f"shot{n}.png", "image/png", screenshot(TEXT, random.Random(n)))
+        for n in range(10)
+    ]
+    try:
+        await reader.start()
+        results = await asyncio.gather(*(reader.read(shot) for shot in shots))
+    finally:
+        reader.close()
+    assert all(isinstance(r, Extracted) for r in results), results

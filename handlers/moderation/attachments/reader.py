@@ -42,6 +42,7 @@ class AttachmentReader:
         self.max_bytes = max_bytes
         self._workers = workers
         self._pool: ProcessPoolExecutor | None = None
+        self._free: asyncio.Semaphore | None = None  # workers not reading a file now
         self.busy = 0  # files being read now (tests and metrics look at it)
 
     def _executor(self) -> ProcessPoolExecutor:
@@ -77,14 +78,22 @@ class AttachmentReader:
             self.busy -= 1
 
     async def _in_worker(self, file: AttachedFile, kind: FileKind) -> Extracted | Unread:
+        """The time limit runs from when a worker takes the file, not while it waits its turn (an
+        album of photos queues); a worker stays taken until its file is done, even one given up
+        on, so the next file's time starts when a worker is really free."""
         assert file.content is not None
+        if self._free is None:
+            self._free = asyncio.Semaphore(self._workers)
+        free = self._free
+        await free.acquire()
         loop = asyncio.get_running_loop()
         job = loop.run_in_executor(
             self._executor(), extract, file.name, file.mime_type, file.content, self.limits
         )
+        job.add_done_callback(lambda _: free.release())
         try:
             async with asyncio.timeout(self.limits.seconds + GRACE_SECONDS):
-                return await job
+                return await asyncio.shield(job)
         except TimeoutError:
             return Unread(kind, f"reading it took longer than {self.limits.seconds:g} seconds")
         except BrokenProcessPool:
