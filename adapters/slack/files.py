@@ -16,10 +16,15 @@ import aiohttp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.errors import translated
+from bot.errors import ActionNotPermitted
 from bot.events import AttachedFile
 
 log = logging.getLogger(__name__)
 
+MISSING_SCOPE = (
+    "the Slack app may not read files yet (an admin reinstalls it from the manifest to grant "
+    "files:read)"
+)
 FETCH_WITHIN = 10.0  # seconds for one file (files.info and the download)
 CHUNK = 64 * 1024
 
@@ -47,6 +52,12 @@ class SlackFiles:
                 return await self._download(name, mime, str(info["url_private"]))
         except TimeoutError:
             return AttachedFile(name, mime, error="Slack did not hand over the file in time")
+        except ActionNotPermitted as exc:
+            if "missing_scope" in str(exc):
+                # an app installed before files were read: the manifest asks for files:read now
+                log.error("slack app lacks the files:read scope; reinstall it from the manifest")
+                return AttachedFile(name, mime, error=MISSING_SCOPE)
+            return AttachedFile(name, mime, error="Slack did not let the bot open the file")
         except Exception as exc:  # the core holds the file with the reason; the post goes on
             log.warning("slack file not fetched", extra={"error": type(exc).__name__})
             return AttachedFile(name, mime, error="Slack did not hand over the file")

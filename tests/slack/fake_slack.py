@@ -42,6 +42,7 @@ class FakeSlack:
     # files shared by members: id -> (name, mimetype, bytes), served at url_private to the bot
     files: dict[str, tuple[str, str, bytes]] = field(default_factory=dict)
     downloads: list[str] = field(default_factory=list)
+    files_scope: bool = True  # False: an app installed before it asked for files:read
     # files the bot uploaded (files_upload_v2): upload id -> bytes, then completed into a channel
     uploads: dict[str, bytes] = field(default_factory=dict)
     shared_uploads: list[dict[str, Any]] = field(default_factory=list)
@@ -156,6 +157,8 @@ class FakeSlack:
         return {"ok": True, "files": [{"id": f["id"], "title": f.get("title")} for f in files]}
 
     def _files_info(self, token: str, p: dict[str, Any]) -> dict[str, Any]:
+        if not self.files_scope:
+            return {"ok": False, "error": "missing_scope", "needed": "files:read"}
         file_id = str(p.get("file"))
         if file_id not in self.files:
             return {"ok": False, "error": "file_not_found"}

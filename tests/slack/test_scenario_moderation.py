@@ -91,3 +91,20 @@ async def test_a_shared_photo_is_fetched_read_and_held(fake: FakeSlack, tmp_path
         [upload] = fake.shared_uploads
         assert upload["channel"] == f"D{p.MOD}" and upload["title"] == "IMG_0412.jpg"
         assert upload["content"] == (FILES / "careplan.jpg").read_bytes()
+
+
+async def test_without_the_files_scope_the_card_says_what_to_do(
+    fake: FakeSlack, tmp_path: Path
+) -> None:
+    """An app installed before files were read: the file is held, and the reason says why."""
+    fake.files_scope = False
+    fake.files["F0DOC"] = ("notes.pdf", "application/pdf", b"%PDF-1.4")
+    post = p.message("notes", files=[{"id": "F0DOC", "name": "notes.pdf"}])
+    fake.member_post(p.GROUP, post["ts"], p.ALICE, post["text"])
+    async with slack_bot(fake, tmp_path, features=FEATURES) as (_, adapter):
+        assert await p.send_event(port(adapter), p.callback(post)) == 200
+        await until(lambda: len(cards(fake, p.MODS)) == 1)
+        card = cards(fake, p.MODS)[0]
+        assert "could not read this PDF: the Slack app may not read files yet" in card["text"]
+        assert "files:read" in card["text"]
+        assert fake.downloads == []
