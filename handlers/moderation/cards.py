@@ -81,9 +81,10 @@ def file_notice(
     lines = [f"Its text contains {describe(text_findings)}"] if text_findings else []
     for screened in files:
         if screened.pages:
-            pages = ", ".join(str(p.page) for p in screened.pages)
+            places = ", ".join(w for p in screened.pages if (w := screened.where(p.page)))
             lines.append(
-                f"{screened.file.name} contains {describe(screened.findings)} (page {pages})"
+                f"{screened.file.name} contains {describe(screened.findings)}"
+                + (f" ({places})" if places else "")
             )
         elif screened.unread is not None:
             lines.append(

@@ -50,11 +50,18 @@ class ScreenedFile:
     def card_lines(self) -> list[str]:
         if self.unread is not None:
             return [f"File {self.label}: {self.unread}"]
-        many = len(self.pages) > 1 or self.kind is FileKind.PDF
         return [
-            f"File {self.label}{f', page {p.page}' if many else ''}: " + " / ".join(p.lines)
+            f"File {self.label}{(', ' + self.where(p.page)) if self.where(p.page) else ''}: "
+            + " / ".join(p.lines)
             for p in self.pages
         ]
+
+    def where(self, page: int) -> str:
+        """'page 2' of a PDF; 'picture 1' in a DOCX (its pages come after its text); '' for an
+        image, which is one page."""
+        if self.kind is FileKind.DOCX:
+            return "text" if page == 1 else f"picture {page - 1}"
+        return "" if self.kind.is_image or self.kind is FileKind.TEXT else f"page {page}"
 
 
 async def screen_files(

@@ -201,3 +201,28 @@ async def test_files_waiting_for_the_worker_are_not_timed_out_while_they_wait() 
     finally:
         reader.close()
     assert all(isinstance(r, Extracted) for r in results), results
+
+
+def test_a_picture_pasted_into_a_docx_is_read() -> None:
+    require_ocr()
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Notes from today's visit, see the photo.")
+    document.add_picture(io.BytesIO(screenshot(TEXT, random.Random(4))))
+    out = io.BytesIO()
+    document.save(out)
+    result = read("visit.docx", out.getvalue())
+    assert isinstance(result, Extracted) and result.ocr_pages == 1
+    assert "Doreen Pike" not in result.pages[0] and "Doreen Pike" in result.pages[1]
+
+
+def test_the_card_says_where_in_the_file() -> None:
+    from handlers.moderation.file_screening import ScreenedFile
+
+    def where(kind: FileKind, page: int) -> str:
+        return ScreenedFile(AttachedFile("f", "x"), kind).where(page)
+
+    assert where(FileKind.PDF, 2) == "page 2"
+    assert (where(FileKind.DOCX, 1), where(FileKind.DOCX, 3)) == ("text", "picture 2")
+    assert where(FileKind.JPEG, 1) == ""

@@ -14,7 +14,9 @@ from handlers.moderation.attachments.kinds import FileKind, kind_of
 from handlers.moderation.attachments.ocr import OcrTimeout, OcrUnavailable, ocr_image
 
 MIN_TEXT_LAYER = 16  # letters on a PDF page below which it is taken for a scan and OCR'd
-PDF_RENDER_DPI = 200  # Tesseract reads print well from about 200 dpi; more costs time, not words
+PDF_RENDER_DPI = 200
+PICTURE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".webp")
+MIN_PICTURE_BYTES = 8_000  # a DOCX picture smaller than this is an icon or a rule, not a page  # Tesseract reads print well from about 200 dpi; more costs time, not words
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,10 +108,35 @@ def _docx(data: bytes, limits: Limits, deadline: _Deadline) -> tuple[list[str], 
             parts.append(" | ".join(cell.text for cell in row.cells))
     for section in document.sections:
         parts.extend(p.text for p in section.header.paragraphs)
-    return ["\n\n".join(p for p in parts if p.strip())], 0
+    pictures = _docx_pictures(data, limits)
+    texts = []
+    for picture in pictures:  # a photo of a care plan pasted into a document is read too
+        deadline.check()
+        texts.append(_picture_text(picture, deadline))
+    return ["\n\n".join(p for p in parts if p.strip()), *texts], len(texts)
 
 
-def _image(data: bytes, limits: Limits, deadline: _Deadline) -> tuple[list[str], int]:
+def _docx_pictures(data: bytes, limits: Limits) -> list[bytes]:
+    """The document's pictures big enough to hold text (not icons or bullets), in its order."""
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = sorted(
+            info.filename
+            for info in archive.infolist()
+            if info.filename.startswith("word/media/")
+            and info.filename.lower().endswith(PICTURE_SUFFIXES)
+            and info.file_size >= MIN_PICTURE_BYTES
+        )
+        if len(names) + 1 > limits.max_pages:
+            raise CannotRead(
+                f"it has {len(names)} pictures; files over {limits.max_pages} pages and "
+                "pictures are not read"
+            )
+        return [archive.read(name) for name in names]
+
+
+def _picture_text(data: bytes, deadline: _Deadline) -> str:
     from PIL import Image
 
     _register_heif()
@@ -117,10 +144,13 @@ def _image(data: bytes, limits: Limits, deadline: _Deadline) -> tuple[list[str],
         image = Image.open(io.BytesIO(data))
         image.load()
     except Image.DecompressionBombError:
-        raise CannotRead("the picture is too large to read") from None
+        raise CannotRead("a picture in it is too large to read") from None
     # phones save photos as JPEG or HEIC, and screenshots as PNG
-    screen = image.format == "PNG"
-    return [ocr_image(image, deadline.left(), screen=screen)], 1
+    return ocr_image(image, deadline.left(), screen=image.format == "PNG")
+
+
+def _image(data: bytes, limits: Limits, deadline: _Deadline) -> tuple[list[str], int]:
+    return [_picture_text(data, deadline)], 1
 
 
 def _register_heif() -> None:
