@@ -79,6 +79,18 @@ class ModerationSection(Section):
     allow_terms: list[str] = Field(default_factory=list)
     staff_names: list[str] = Field(default_factory=list)
     allowed_email_domains: list[str] = Field(default_factory=list)
+    # Files and photos: their text is screened like a post. Adapters fetch at most this much; a
+    # file over it, over the pages, or not read in time is held with the reason, unless a group
+    # (or this default) lets unreadable files through with a note to the moderators.
+    file_max_mb: float = Field(default=20.0, gt=0, le=1000)
+    file_max_pages: int = Field(default=30, ge=1, le=1000)
+    file_read_seconds: float = Field(default=20.0, gt=0, le=600)
+    file_workers: int = Field(default=1, ge=1, le=32)
+    unreadable_files: Literal["hold", "pass"] = "hold"
+
+    @property
+    def file_max_bytes(self) -> int:
+        return int(self.file_max_mb * 1_000_000)
 
 
 class QuestionsSection(Section):

@@ -36,6 +36,22 @@ class User:
         return f"{self.platform}:{self.id}"
 
 
+@dataclass(frozen=True, slots=True)
+class AttachedFile:
+    """A file or photo that came with a message: its bytes as the adapter fetched them, or why
+    it could not (`error`, in a moderator's words: "it is larger than 20 MB"). Never an SDK
+    object; the name alone is also in `Message.file_names`."""
+
+    name: str
+    mime_type: str = "application/octet-stream"
+    content: bytes | None = None
+    error: str | None = None
+
+    def __repr__(self) -> str:  # a file's bytes never reach a log line or a traceback
+        size = "no bytes" if self.content is None else f"{len(self.content)} bytes"
+        return f"AttachedFile({self.name!r}, {self.mime_type!r}, {size})"
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Event:
     event_id: str
@@ -60,6 +76,7 @@ class Message(Event):
     text: str
     thread_id: str | None = None
     file_names: tuple[str, ...] = ()
+    files: tuple[AttachedFile, ...] = ()  # the contents, where the adapter could fetch them
     mentions_bot: bool = False
     # Set by screening on a direct message that identifies someone: the text with what
     # identifies them replaced ("[PERSON]"), and what was left out in plain words. A DM is
@@ -70,7 +87,11 @@ class Message(Event):
     @property
     def screened_text(self) -> str:
         """Everything in the post a reader can see: text, captions and file names."""
-        return "\n".join([self.text, *self.file_names]) if self.file_names else self.text
+        if not self.file_names:
+            return self.text
+        # no empty first line for a file posted without a caption: the detector reads a line
+        # break before a lone word as the start of a sentence about someone
+        return "\n".join(part for part in (self.text, *self.file_names) if part)
 
     @property
     def shareable(self) -> str:

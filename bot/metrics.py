@@ -45,6 +45,18 @@ class Metrics:
             ["outcome"],
             registry=r,
         )
+        self.files_read = Counter(
+            "practicebot_files_read",
+            "Files and photos read for screening, by kind and outcome (read, unreadable, not_read)",
+            ["kind", "outcome"],
+            registry=r,
+        )
+        self.file_read_seconds = Histogram(
+            "practicebot_file_read_seconds",
+            "Reading one file or photo (OCR included) in the worker process, with the hop to it",
+            buckets=(0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 20, 30, 60),
+            registry=r,
+        )
         self.moderation_decisions = Counter(
             "practicebot_moderation_decisions",
             "Decisions on held posts (restore, keep, remind, fixed by the author's edit)",

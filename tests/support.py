@@ -203,6 +203,7 @@ async def play_script(
     """
     seen = 0
     last_line_output = ""
+    session.look_for_files_in(script.parent)  # `[file: x.jpg]` beside the script
     lines = script.read_text().splitlines()  # noqa: ASYNC240 (a small local file)
     for number, line in enumerate(lines, 1):
         where = f"{script.name}:{number}"
@@ -233,3 +234,22 @@ def closed_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def require_ocr() -> None:
+    """OCR tests need Debian's tesseract-ocr: skipped, loudly (`-ra` lists the reason), where it
+    is missing; failed instead where PRACTICEBOT_REQUIRE_OCR=1 (CI installs it)."""
+    import os
+    import shutil
+
+    import pytest
+
+    if shutil.which("tesseract") is not None:
+        return
+    message = (
+        "Tesseract is not installed (apt-get install tesseract-ocr tesseract-ocr-eng): "
+        "OCR test SKIPPED"
+    )
+    if os.environ.get("PRACTICEBOT_REQUIRE_OCR") == "1":
+        pytest.fail(message)
+    pytest.skip(message)

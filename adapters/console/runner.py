@@ -93,7 +93,8 @@ def run_console(settings: Settings, script: str | None, crypto_secret: str | Non
         lines = _read_script(script)
         if lines is None:
             return 2
-        return asyncio.run(_play(settings, crypto, lines))
+        folder = None if script == "-" else Path(script).parent
+        return asyncio.run(_play(settings, crypto, lines, folder))
     return _interactive(settings, crypto)
 
 
@@ -107,11 +108,15 @@ def _read_script(script: str) -> list[str] | None:
         return None
 
 
-async def _play(settings: Settings, crypto: Crypto | None, lines: list[str]) -> int:
+async def _play(
+    settings: Settings, crypto: Crypto | None, lines: list[str], files_from: Path | None = None
+) -> int:
     adapter = _adapter(settings)
     clock = ScenarioClock()
     async with App(settings, [adapter], clock=clock, crypto=crypto, run_scheduler=False) as app:
         session = await _session(app, adapter, settings, clock)
+        if files_from is not None:
+            session.look_for_files_in(files_from)
         errors = await session.play(lines)
     for error in errors:
         print(f"practicebot console: {error}", file=sys.stderr)

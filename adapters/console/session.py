@@ -10,16 +10,20 @@
     mod! 2 card 3            ... on card 3 (each card with buttons is shown with its number)
     @clock 2026-03-27T09:00Z @advance 4h   @tick   @redeliver
     # comment
-Files ride along as `[file: name.pdf]` anywhere in a post.
+Files ride along as `[file: name.pdf]` anywhere in a post. A file found on this machine (the
+path as given, else beside the script) comes with its contents, so the bot reads it as it would
+a platform's; one not found comes by name only.
 """
 
 from __future__ import annotations
 
+import mimetypes
 import re
 import uuid
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import replace
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from adapters.console.adapter import (
     ROOMS,
@@ -31,7 +35,14 @@ from adapters.console.adapter import (
 )
 from bot.clock import ScenarioClock
 from bot.errors import SendAgain
-from bot.events import ButtonPressed, Event, Message, MessageEdited, MessagePosted
+from bot.events import (
+    AttachedFile,
+    ButtonPressed,
+    Event,
+    Message,
+    MessageEdited,
+    MessagePosted,
+)
 
 _POST = re.compile(
     r"^(?P<who>[A-Za-z][\w.-]*)(?:@(?P<room>[A-Za-z][\w-]*))?(?P<op>>>|~>|>)(?: (?P<text>.*)|$)$",
@@ -69,6 +80,31 @@ class ConsoleSession:
         self._mention = re.compile(rf"@{re.escape(bot_name)}\b", re.IGNORECASE)
         self._last_post: dict[tuple[str, str], MessagePosted] = {}
         self._last_event: Event | None = None
+        self._file_dirs: list[Path] = []
+
+    def look_for_files_in(self, folder: Path) -> None:
+        """A `[file: name]` not found as given is looked for here too (a script's folder)."""
+        self._file_dirs.append(folder)
+
+    def _attached(self, names: tuple[str, ...]) -> tuple[AttachedFile, ...]:
+        found = []
+        for name in names:
+            path = next(
+                (p for p in (Path(name), *(d / name for d in self._file_dirs)) if p.is_file()),
+                None,
+            )
+            if path is None:
+                continue
+            mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            try:
+                found.append(AttachedFile(path.name, mime, path.read_bytes()))
+            except OSError as exc:
+                found.append(
+                    AttachedFile(
+                        path.name, mime, error=f"the console could not read it ({exc.strerror})"
+                    )
+                )
+        return tuple(found)
 
     async def play(self, lines: Iterable[str]) -> list[str]:
         """Play every line; returns the errors (with line numbers) for lines that could not be read."""
@@ -116,7 +152,9 @@ class ConsoleSession:
             if name not in ROOMS:
                 raise ScriptError(f"unknown room {name!r}; the rooms are {', '.join(ROOMS)}")
             chat = room_chat(name)
-        files = tuple(f.strip() for f in _FILE.findall(text))
+        paths = tuple(f.strip() for f in _FILE.findall(text))
+        files = tuple(Path(p).name for p in paths)
+        attached = self._attached(paths)
         body = _FILE.sub("", text).strip() if files else text
         user = member(who)
         if op == "~>":
@@ -131,6 +169,7 @@ class ConsoleSession:
                 message_id=previous.message_id,
                 text=body,
                 file_names=files,
+                files=attached,
                 mentions_bot=bool(self._mention.search(body)),
             )
         else:
@@ -142,6 +181,7 @@ class ConsoleSession:
                 message_id=self._adapter.next_message_id(author=who),
                 text=body,
                 file_names=files,
+                files=attached,
                 mentions_bot=bool(self._mention.search(body)),
             )
             self._last_post[(chat.id, who)] = event

@@ -46,6 +46,7 @@ def create(settings: Settings, store: Store, *, port: int = 3000) -> SlackAdapte
         admin_token=value(s.SLACK_ADMIN_USER_TOKEN),
         api_url=s.SLACK_API_URL,
         port=port,
+        file_max_bytes=settings.moderation.file_max_bytes,
     )
 
 

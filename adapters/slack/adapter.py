@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -20,6 +21,7 @@ from adapters.connecting import Backoff, Connector, Details
 from adapters.http_port import HttpPort
 from adapters.slack import inbound
 from adapters.slack.errors import translated
+from adapters.slack.files import SlackFiles
 from adapters.slack.outbound import Outbound
 from adapters.slack.pacing import ChannelPacer
 from adapters.web import mount_console
@@ -27,7 +29,7 @@ from bot.actions import Action, Result
 from bot.adapter import Capabilities, EventSink, Probe
 from bot.context import Context
 from bot.errors import ConfigError, PlatformError, SendAgain
-from bot.events import Event
+from bot.events import Event, MessagePosted
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +70,7 @@ class SlackAdapter:
         ping_interval: float = 10,
         drain_seconds: float = 30,
         backoff: Backoff | None = None,
+        file_max_bytes: int = 20_000_000,
     ) -> None:
         if signing_secret is None and app_token is None:
             raise ValueError("Slack needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET")
@@ -87,6 +90,7 @@ class SlackAdapter:
         self._ping_interval = ping_interval
         self._drain_seconds = drain_seconds
         self._outbound = Outbound(self.client, admin, pacer or ChannelPacer())
+        self._files = SlackFiles(self.client, bot_token, file_max_bytes)
         self._sink: EventSink | None = None
         self._bot_user_id = ""
         self._names: dict[str, str] = {}
@@ -244,7 +248,12 @@ class SlackAdapter:
         author = event.get("user") or (event.get("message") or {}).get("user")
         if author and author != self._bot_user_id:
             name = await self._name(str(author))
-            await self._deliver(inbound.message_event(event, self._bot_user_id, name))
+            message = inbound.message_event(event, self._bot_user_id, name)
+            shared = event.get("files") or []
+            if isinstance(message, MessagePosted) and shared:
+                # the core screens what is inside a file, not only its name
+                message = replace(message, files=await self._files.fetch(list(shared)))
+            await self._deliver(message)
         await ack()
 
     async def _on_command(self, ack: AsyncAck, body: dict[str, Any]) -> None:

@@ -49,10 +49,14 @@ def blocks(text: str, buttons: tuple[Button, ...]) -> list[dict[str, Any]]:
     return [*sections, actions]
 
 
+def _is_text(attachment: Attachment) -> bool:
+    return attachment.mime_type.startswith("text/")
+
+
 def _with_attachment(text: str, attachment: Attachment | None) -> str:
-    # A file upload takes three Web API calls and the files:write scope; the bot's attachments
-    # are short text (a CPD record), so they travel inside the message as a code block.
-    if attachment is None:
+    # A short text file (a CPD record) travels inside the message as a code block; anything else
+    # (a held photo or PDF for a moderator) is uploaded: `_upload`.
+    if attachment is None or not _is_text(attachment):
         return text
     body = attachment.content.decode("utf-8", errors="replace")
     return f"{text}\n*{attachment.filename}*\n```{body}```"
@@ -72,6 +76,10 @@ class Outbound:
 
     async def perform(self, action: Action) -> Result:
         if isinstance(action, Send):
+            if action.attachment is not None and not _is_text(action.attachment):
+                return await self._upload(
+                    action.chat, action.text, action.attachment, action.thread_id
+                )
             return await self._post(
                 action.chat,
                 _with_attachment(action.text, action.attachment),
@@ -116,7 +124,26 @@ class Outbound:
                 response = await self._client.chat_postEphemeral(**args)
             return Result(str(response.get("message_ts") or ""), context)
         dm = await self.direct_chat(notice.user)
+        if notice.attachment is not None and not _is_text(notice.attachment):
+            return await self._upload(dm, text, notice.attachment)
         return await self._post(dm, text, notice.buttons, None)
+
+    async def _upload(
+        self, chat: Chat, text: str, attachment: Attachment, thread_ts: str | None = None
+    ) -> Result:
+        """A file into a chat, with the text as its comment (scope files:write): Slack's three
+        calls, getUploadURLExternal, the upload, completeUploadExternal."""
+        await self._pacer.acquire(chat.id)
+        with translated():
+            await self._client.files_upload_v2(
+                channel=chat.id,
+                content=attachment.content,
+                filename=attachment.filename,
+                title=attachment.filename,
+                initial_comment=text,
+                thread_ts=thread_ts,
+            )
+        return Result(None, chat)
 
     async def direct_chat(self, user: User) -> Chat:
         channel = self._dm_channels.get(user.id)

@@ -40,6 +40,7 @@ def create(settings: Settings, store: Store, *, port: int = 3000) -> TelegramAda
         api_url=secrets.TELEGRAM_API_URL or DEFAULT_API_URL,
         webhook=webhook,
         http_port=None if webhook else port,  # polling: the port serves the operators only
+        file_max_bytes=settings.moderation.file_max_bytes,
     )
 
 

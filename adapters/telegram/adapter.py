@@ -112,6 +112,7 @@ class TelegramAdapter:
         poll_timeout: float = 30.0,
         backoff: Backoff | None = None,
         http_port: int | None = None,
+        file_max_bytes: int = 20_000_000,
     ) -> None:
         """`webhook` serves Telegram's updates on its port; `http_port` (polling) serves only the
         operators' endpoints, on all interfaces."""
@@ -123,6 +124,7 @@ class TelegramAdapter:
         self._menu = tuple(menu)
         self._started = False
         self._poll_timeout = poll_timeout
+        self._file_max_bytes = file_max_bytes
         self._outbound = Outbound(self.bot)
         self._receiver: Poller | WebhookServer | None = None
         self._http: HttpPort | None = None
@@ -183,7 +185,7 @@ class TelegramAdapter:
             raise
         await publish(self.bot, self._menu)
         me = BotIdentity(self.bot.id, self.bot.username)
-        dispatcher = Dispatcher(self.bot, me, self._outbound, sink)
+        dispatcher = Dispatcher(self.bot, me, self._outbound, sink, self._file_max_bytes)
         receiver: Poller | WebhookServer
         if self._webhook is None:
             receiver = Poller(self.bot, dispatcher, timeout=self._poll_timeout)

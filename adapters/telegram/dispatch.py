@@ -6,10 +6,12 @@ import asyncio
 import logging
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import replace
 
 from telegram import Bot, Update
 from telegram import error as tg
 
+from adapters.telegram.files import files_of
 from adapters.telegram.inbound import BotIdentity, events_from
 from adapters.telegram.outbound import Outbound
 from bot.adapter import EventSink
@@ -18,10 +20,20 @@ from bot.events import MessagePosted
 
 log = logging.getLogger(__name__)
 
+FILE_ANSWER_WITHIN = 1.0  # seconds a post with a file may hold up the updates after it
+
 
 class Dispatcher:
-    def __init__(self, bot: Bot, me: BotIdentity, outbound: Outbound, sink: EventSink) -> None:
+    def __init__(
+        self,
+        bot: Bot,
+        me: BotIdentity,
+        outbound: Outbound,
+        sink: EventSink,
+        file_max_bytes: int = 20_000_000,
+    ) -> None:
         self._bot = bot
+        self._file_max_bytes = file_max_bytes
         self._me = me
         self._outbound = outbound
         self._sink = sink
@@ -58,13 +70,27 @@ class Dispatcher:
         for event in events:
             if isinstance(event, MessagePosted):
                 self._outbound.saw_post(event.chat.id, event.message_id, event.time)
+                event = await self._with_files(event, update)
+            # A post with a file is read off the event loop (OCR can take seconds): once it is
+            # recorded, the chat's next updates and the next batch go on while it is read.
             try:
-                await self._sink(event)
+                if isinstance(event, MessagePosted) and event.files:
+                    await self._sink(event, answer_within=FILE_ANSWER_WITHIN)
+                else:
+                    await self._sink(event)
             except SendAgain:
                 raise
             except Exception:
                 # The App's sink logs and swallows; this keeps a broken sink from stopping intake.
                 log.exception("event not handled", extra={"event_id": event.event_id})
+
+    async def _with_files(self, event: MessagePosted, update: Update) -> MessagePosted:
+        """The core screens what is inside a document or photo, not only its name."""
+        message = update.effective_message
+        if message is None or not (message.document or message.photo):
+            return event
+        files = await files_of(self._bot, message, self._file_max_bytes)
+        return replace(event, files=files)
 
     async def _answer(self, query_id: str) -> None:
         # Answer at once: Telegram shows a spinner on the button until we do.

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from bot.actions import Button
 from handlers.moderation.detector import describe, reasons
 from handlers.moderation.detector.findings import Finding
+from handlers.moderation.file_screening import UNREADABLE, ScreenedFile
 from handlers.moderation.records import HeldPost
 
 BUTTON_PREFIX = "mod:"
@@ -70,6 +72,42 @@ def author_notice(post: HeldPost, findings: list[Finding], redacted: str) -> str
     return f"{opening}\nHere is a version you can post instead:\n{redacted}\n{WHY}"
 
 
+def file_notice(
+    post: HeldPost, files: Sequence[ScreenedFile], text_findings: Sequence[Finding] = ()
+) -> str:
+    """The author's note when a file is why the post was held: what was found where, or why the
+    file could not be read; never a version to post instead (a file cannot be redacted here)."""
+    where = "I removed your post" if post.removed else "I held your post"
+    lines = [f"Its text contains {describe(text_findings)}"] if text_findings else []
+    for screened in files:
+        if screened.pages:
+            places = ", ".join(w for p in screened.pages if (w := screened.where(p.page)))
+            lines.append(
+                f"{screened.file.name} contains {describe(screened.findings)}"
+                + (f" ({places})" if places else "")
+            )
+        elif screened.unread is not None:
+            lines.append(
+                f"{screened.file.name}: I {screened.unread}, so I cannot tell whether it "
+                "identifies anyone"
+            )
+    action = (
+        "A moderator will look at it."
+        if post.removed
+        else "I cannot remove it there: please delete it now. A moderator will look at it."
+    )
+    several = sum(bool(f.pages or f.unread) for f in files) > 1
+    opening = f"{where} in {group_name(post)} because of its file" + ("s" if several else "")
+    return "\n".join(
+        [
+            f"{opening}. {action}",
+            *lines,
+            "Please share only documents and photos with names, addresses and numbers taken out.",
+            WHY,
+        ]
+    )
+
+
 def _body(post: HeldPost, reason_lines: list[str]) -> str:
     if post.mode == "audit":
         state = "Audit only: the post is still visible in the group."
@@ -128,8 +166,14 @@ def reason_lines_for(types: list[str], explanations: list[list[str]] | None = No
     name in a post about a fall"), and why it matters. The findings' words are never kept."""
     lines = []
     for kind in dict.fromkeys(types):
+        if kind == UNREADABLE:
+            lines.append(
+                "a file I could not read: open it with Show original and decide whether it "
+                "identifies anyone"
+            )
+            continue
         one = [Finding(kind, 0, 1, 1.0, "")]
-        whys = [why for found, why in explanations or [] if found == kind]
+        whys = list(dict.fromkeys(why for found, why in explanations or [] if found == kind))
         shown = "; ".join(whys[:CARD_WHYS_PER_TYPE])
         if len(whys) > CARD_WHYS_PER_TYPE:
             shown += f"; {len(whys) - CARD_WHYS_PER_TYPE} more"

@@ -20,6 +20,8 @@ from handlers.moderation.group_settings import (
     MODES,
     SENSITIVITIES,
     SENSITIVITY_KEY,
+    UNREADABLE_CHOICES,
+    UNREADABLE_KEY,
     edited_allow_lists,
 )
 from handlers.moderation.records import HeldPosts
@@ -56,10 +58,19 @@ class Commands:
             event, ctx, SENSITIVITY_KEY, SENSITIVITIES, ctx.settings.moderation.sensitivity
         )
 
+    async def unreadable_files(self, event: MessagePosted, ctx: Context) -> None:
+        await self._group_setting(
+            event,
+            ctx,
+            UNREADABLE_KEY,
+            UNREADABLE_CHOICES,
+            ctx.settings.moderation.unreadable_files,
+        )
+
     async def _group_setting(
         self, event: MessagePosted, ctx: Context, key: str, choices: tuple[str, ...], default: str
     ) -> None:
-        name = "/mode" if key == MODE_KEY else "/sensitivity"
+        name = {MODE_KEY: "/mode", UNREADABLE_KEY: "/files"}.get(key, "/sensitivity")
         groups = await ctx.rooms.all(event.platform, ChatRole.PRACTICE_GROUP)
         words = command_args(event.text).split()
         if not words:

@@ -2,6 +2,7 @@
 
     python -m handlers.moderation.evaluation FILE.jsonl [--errors]
     python -m bot eval moderation FILE.jsonl [--errors]      (once the core wires `configure`/`run`)
+    python -m bot eval moderation --attachments DIR [--errors]   (files: attachment_evaluation.py)
 
 Prints one JSON object. Speed is the detector alone on this process's one thread, after a warm-up
 pass, timing each message's scan. `--errors` writes misses and false alarms to stderr.
@@ -145,7 +146,17 @@ def describe_errors(
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", type=Path, help="JSONL with text, label (breach|safe) and spans")
+    parser.add_argument(
+        "file", type=Path, nargs="?", help="JSONL with text, label (breach|safe) and spans"
+    )
+    parser.add_argument(
+        "--attachments",
+        type=Path,
+        metavar="DIR",
+        help="measure on files instead: DIR/labels.jsonl ({file, label} a line) and the files",
+    )
+    parser.add_argument("--max-pages", type=int, default=30, help="with --attachments")
+    parser.add_argument("--read-seconds", type=float, default=20.0, help="with --attachments")
     parser.add_argument(
         "--errors", action="store_true", help="list misses and false alarms on stderr"
     )
@@ -159,6 +170,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.attachments is not None:
+        from handlers.moderation import attachment_evaluation
+
+        return attachment_evaluation.run(args)
+    if args.file is None:
+        print("eval moderation: give a labelled FILE.jsonl or --attachments DIR", file=sys.stderr)
+        return 2
     examples = load(args.file)
     recognisers = default_recognisers(learned=not args.rules_only)
     detector = Detector(DetectorSettings(sensitivity=args.sensitivity), recognisers)

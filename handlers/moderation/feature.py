@@ -8,6 +8,7 @@ from bot.desks import ModerationDesk
 from bot.errors import ConfigError
 from bot.feature import AppBuilder
 from handlers.moderation import review
+from handlers.moderation.attachments import AttachmentReader, Limits
 from handlers.moderation.cards import BUTTON_PREFIX
 from handlers.moderation.commands import Commands
 from handlers.moderation.desk import ModerationConsole
@@ -24,6 +25,13 @@ class ModerationFeature:
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
         self._detectors = Detectors()
+        m = settings.moderation
+        # the worker processes start with the first file, not with the bot (tests start many bots)
+        self._reader = AttachmentReader(
+            Limits(max_pages=m.file_max_pages, seconds=m.file_read_seconds),
+            max_bytes=m.file_max_bytes,
+            workers=m.file_workers,
+        )
 
     def setup(self, app: AppBuilder) -> None:
         commands = Commands()
@@ -41,6 +49,12 @@ class ModerationFeature:
             "sensitivity",
             commands.sensitivity,
             help="detector sensitivity per group: /sensitivity [group] low|normal|high",
+            where="moderators",
+        )
+        app.router.command(
+            "files",
+            commands.unreadable_files,
+            help="files the bot cannot read, per group: /files [group] hold|pass",
             where="moderators",
         )
         app.router.command(
@@ -69,11 +83,11 @@ class ModerationFeature:
                     'moderation.mode = "audit" or "off"'
                 ) from None
         self._detectors.warm_up()  # the word lists load on first use: not on a member's post
-        ctx.moderation = ModerationGate(HeldPosts(ctx.store), self._detectors)
+        ctx.moderation = ModerationGate(HeldPosts(ctx.store), self._detectors, self._reader)
         ctx.services.put(ModerationConsole(), as_type=ModerationDesk)
 
     async def stop(self, ctx: Context) -> None:
-        return None
+        self._reader.close()
 
     async def _enforcing(self, ctx: Context) -> bool:
         if self._settings.moderation.mode == "enforce":

@@ -3,23 +3,27 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 from bot.actions import Delete, PrivateNotice, PrivateVia, Send, Update
 from bot.config import ChatRole
 from bot.context import Context, Redaction
 from bot.errors import ActionNotPermitted, ConfigError
 from bot.events import Message, MessageEdited
+from handlers.moderation.attachments import AttachmentReader
 from handlers.moderation.cards import (
     author_notice,
     card_buttons,
     card_text,
     decision_line,
+    file_notice,
     reason_lines_for,
 )
 from handlers.moderation.detector import Detector, DetectorSettings, describe, redact
 from handlers.moderation.detector.findings import Finding
+from handlers.moderation.file_screening import UNREADABLE, ScreenedFile, screen_files
 from handlers.moderation.group_settings import policy_for
-from handlers.moderation.records import HeldPost, HeldPosts
+from handlers.moderation.records import HeldFile, HeldPost, HeldPosts
 
 log = logging.getLogger(__name__)
 
@@ -43,22 +47,36 @@ class Detectors:
 
 
 class ModerationGate:
-    def __init__(self, held: HeldPosts, detectors: Detectors) -> None:
+    def __init__(self, held: HeldPosts, detectors: Detectors, reader: AttachmentReader) -> None:
         self._held = held
         self._detectors = detectors
+        self._reader = reader
 
     async def screen(self, event: Message, ctx: Context) -> bool:
         policy = await policy_for(ctx, event.chat)
         if policy.mode == "off":
             return True
-        text = event.screened_text
-        findings = self._detectors.get(policy.detector).scan(text)
-        ctx.metrics.posts_screened.labels("held" if findings else "passed").inc()
+        detector = self._detectors.get(policy.detector)
+        findings = detector.scan(event.screened_text)
         if isinstance(event, MessageEdited):
+            # an edit changes the words: its files were screened with the post
+            ctx.metrics.posts_screened.labels("held" if findings else "passed").inc()
             return await self._edited(event, ctx, findings, policy.mode)
-        if not findings:
+        files = (
+            await screen_files(self._reader, event.files, detector, ctx.metrics)
+            if event.files
+            else []
+        )
+        found = bool(findings) or any(f.pages for f in files)
+        unread = [f for f in files if f.unread is not None]
+        if not found and unread and policy.unreadable == "pass":
+            await self._note_unread(ctx, event, unread)
+            unread = []
+        held = found or bool(unread)
+        ctx.metrics.posts_screened.labels("held" if held else "passed").inc()
+        if not held:
             return True  # nothing about a safe post is kept
-        await self._hold(event, ctx, findings, policy.mode)
+        await self._hold(event, ctx, findings, policy.mode, files)
         return policy.mode == "audit"
 
     async def redaction(self, event: Message, ctx: Context) -> Redaction | None:
@@ -122,10 +140,18 @@ class ModerationGate:
         )
         return open_hold.mode == "audit"
 
-    async def _hold(self, event: Message, ctx: Context, findings: list[Finding], mode: str) -> None:
+    async def _hold(
+        self,
+        event: Message,
+        ctx: Context,
+        findings: list[Finding],
+        mode: str,
+        files: Sequence[ScreenedFile] = (),
+    ) -> None:
         now = ctx.clock.now()
         removed = mode == "enforce" and await self._remove(ctx, event)
         redacted = redact(event.screened_text, findings)
+        file_lines = [line for f in files for line in f.card_lines()]
         post = await self._held.add(
             HeldPost(
                 platform=event.platform,
@@ -139,12 +165,15 @@ class ModerationGate:
                 held_at=now,
                 mode=mode,
                 removed=removed,
-                types=_types(findings),
-                explanations=explanations(findings),
-                preview=redacted,
+                types=_types([*findings, *(x for f in files for x in f.findings)])
+                + ([UNREADABLE] if any(f.unread for f in files) else []),
+                explanations=explanations(findings)
+                + [pair for f in files for pair in explanations(f.findings)],
+                preview="\n".join([redacted, *file_lines]),
                 original=self._encrypt(ctx, event.screened_text, mode),
             ),
             actor="detector",
+            files=self._encrypted_files(ctx, files, mode),
         )
         log.info(
             "post held",
@@ -153,18 +182,56 @@ class ModerationGate:
                 "chat": event.chat.key,
                 "mode": mode,
                 "types": ",".join(post.types),
+                "files": len(files),
             },
         )
         if mode == "enforce":
+            text = (
+                file_notice(post, files, findings)
+                if any(f.pages or f.unread for f in files)
+                else author_notice(post, findings, redacted)
+            )
             await ctx.act(
-                PrivateNotice(
-                    user=event.user,
-                    text=author_notice(post, findings, redacted),
-                    context=event.chat,
-                    prefer=PrivateVia.DM,
-                )
+                PrivateNotice(user=event.user, text=text, context=event.chat, prefer=PrivateVia.DM)
             )
         await self._send_card(ctx, post)
+
+    @classmethod
+    def _encrypted_files(
+        cls, ctx: Context, files: Sequence[ScreenedFile], mode: str
+    ) -> list[HeldFile]:
+        kept = []
+        for screened in files:
+            content = screened.file.content
+            if content is None:
+                continue
+            try:
+                sealed = ctx.crypto.encrypt_bytes(content)
+            except ConfigError:
+                if mode == "enforce":
+                    raise
+                continue  # audit mode without a key keeps no original
+            kept.append(
+                HeldFile(name=screened.file.name, mime_type=screened.file.mime_type, content=sealed)
+            )
+        return kept
+
+    async def _note_unread(
+        self, ctx: Context, event: Message, unread: Sequence[ScreenedFile]
+    ) -> None:
+        """The group lets unreadable files through: the moderators hear of it, nothing is kept."""
+        room = await ctx.rooms.find(event.platform, ChatRole.MODERATORS)
+        if room is None:
+            return
+        lines = "\n".join(f"{f.file.name}: {f.unread}" for f in unread)
+        await ctx.act(
+            Send(
+                chat=room,
+                text=f"A post by {event.user.name} in {event.chat.title or event.chat.id} has a "
+                "file I could not read; it was let through, as the group's setting says "
+                f"(/files):\n{lines}",
+            )
+        )
 
     @staticmethod
     async def _remove(ctx: Context, event: Message) -> bool:

@@ -26,6 +26,8 @@ MODES: tuple[Mode, ...] = ("enforce", "audit", "off")
 SENSITIVITIES = ("low", "normal", "high")
 MODE_KEY = "moderation_mode"
 SENSITIVITY_KEY = "moderation_sensitivity"
+UNREADABLE_KEY = "moderation_unreadable_files"
+UNREADABLE_CHOICES = ("hold", "pass")
 ALLOW_KEY = "moderation_allow"
 ALLOW_KINDS = ("terms", "staff", "domains")
 
@@ -41,6 +43,7 @@ class AllowLists:
 class GroupPolicy:
     mode: Mode
     detector: DetectorSettings
+    unreadable: str = "hold"  # a file that cannot be read: held, or let through with a note
 
 
 def default_allow_lists(settings: Settings) -> AllowLists:
@@ -83,4 +86,9 @@ async def policy_for(ctx: Context, chat: Chat) -> GroupPolicy:
         staff_names=lists.staff,
         allowed_email_domains=lists.domains,
     )
-    return GroupPolicy(cast(Mode, mode) if mode in MODES else "enforce", detector)
+    unreadable = options.get(UNREADABLE_KEY, ctx.settings.moderation.unreadable_files)
+    return GroupPolicy(
+        cast(Mode, mode) if mode in MODES else "enforce",
+        detector,
+        "pass" if unreadable == "pass" else "hold",
+    )

@@ -8,7 +8,7 @@ changed or deleted.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -59,6 +59,18 @@ class HeldPost(Base):
     purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
+class HeldFile(Base):
+    """A file that came with a held post: its bytes encrypted, kept as long as the post's text."""
+
+    __tablename__ = "moderation_held_files"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    held_post_id: Mapped[int] = mapped_column(ForeignKey("moderation_held_posts.id"), index=True)
+    name: Mapped[str] = mapped_column(String(255))
+    mime_type: Mapped[str] = mapped_column(String(127))
+    content: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+
+
 class AuditEntry(Base):
     __tablename__ = "moderation_audit"
 
@@ -84,12 +96,22 @@ class HeldPosts:
     def __init__(self, store: Store) -> None:
         self._store = store
 
-    async def add(self, post: HeldPost, actor: str) -> HeldPost:
+    async def add(self, post: HeldPost, actor: str, files: Sequence[HeldFile] = ()) -> HeldPost:
         async with self._store.session() as s:
             s.add(post)
             await s.flush()
+            for file in files:
+                file.held_post_id = post.id
+                s.add(file)
             s.add(AuditEntry(held_post_id=post.id, action="held", actor=actor, at=post.held_at))
         return post
+
+    async def files(self, post_id: int) -> list[HeldFile]:
+        async with self._store.session() as s:
+            rows = await s.scalars(
+                select(HeldFile).where(HeldFile.held_post_id == post_id).order_by(HeldFile.id)
+            )
+            return list(rows.all())
 
     async def get(self, post_id: int) -> HeldPost | None:
         async with self._store.session() as s:
@@ -192,8 +214,9 @@ class HeldPosts:
     async def reencrypt(
         self, rotate: Callable[[bytes], bytes], batch: int = 500
     ) -> tuple[int, list[int]]:
-        """Every kept original through `rotate` (the newest key), a batch a transaction; returns
-        how many were re-encrypted and the ids of those it could not open (left as they were)."""
+        """Every kept original through `rotate` (the newest key), a batch a transaction, and the
+        held files with them; returns how many held posts were re-encrypted and the ids of those
+        it could not open, text or file (left as they were)."""
         done, unreadable, after = 0, [], 0
         while True:
             async with self._store.session() as s:
@@ -217,6 +240,37 @@ class HeldPosts:
                     )
                     done += 1
             if len(rows) < batch:
+                break
+            after = rows[-1][0]
+        _, files_unreadable = await self._reencrypt_files(rotate, batch)
+        return done, sorted({*unreadable, *files_unreadable})
+
+    async def _reencrypt_files(
+        self, rotate: Callable[[bytes], bytes], batch: int
+    ) -> tuple[int, list[int]]:
+        done, unreadable, after = 0, [], 0
+        while True:
+            async with self._store.session() as s:
+                rows = (
+                    await s.execute(
+                        select(HeldFile.id, HeldFile.held_post_id, HeldFile.content)
+                        .where(HeldFile.id > after, HeldFile.content.is_not(None))
+                        .order_by(HeldFile.id)
+                        .limit(batch)
+                    )
+                ).all()
+                for file_id, post_id, content in rows:
+                    assert content is not None  # selected for it
+                    try:
+                        fresh = rotate(content)
+                    except DecryptionFailed:
+                        unreadable.append(post_id)
+                        continue
+                    await s.execute(
+                        update(HeldFile).where(HeldFile.id == file_id).values(content=fresh)
+                    )
+                    done += 1
+            if len(rows) < batch:
                 return done, unreadable
             after = rows[-1][0]
 
@@ -235,6 +289,9 @@ class HeldPosts:
             if ids:
                 await s.execute(
                     update(HeldPost).where(HeldPost.id.in_(ids)).values(original=None, purged_at=at)
+                )
+                await s.execute(
+                    update(HeldFile).where(HeldFile.held_post_id.in_(ids)).values(content=None)
                 )
                 s.add_all(
                     AuditEntry(held_post_id=i, action="purged", actor="retention", at=at)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.actions import PrivateNotice, PrivateVia, Send
+from bot.actions import Attachment, PrivateNotice, PrivateVia, Send
 from bot.config import ChatRole
 from bot.context import Context
 from bot.crypto import DecryptionFailed
@@ -52,10 +52,12 @@ async def decide(
     """A decision from a card's button or the web console, with the same effects: recorded once,
     the post restored or the author reminded, and the card in the moderators' room updated."""
     original = None
+    files: list[Attachment] = []
     if action == "restore" and post.removed and post.decision is None:
         # Read the original before deciding: a restore that cannot repost must not be recorded.
         try:
             original = ctx.crypto.decrypt(post.original) if post.original is not None else None
+            files = await _held_files(ctx, held, post)
         except DecryptionFailed:
             return Outcome(False, CANNOT_DECRYPT)
     if not await held.decide(post.id, action, actor, ctx.clock.now()):
@@ -70,14 +72,22 @@ async def decide(
     decided = await held.get(post.id)
     assert decided is not None
     if original is not None:
-        await _restore(ctx, decided, original)
+        await _restore(ctx, decided, original, files)
     if action == "remind":
         await ctx.act(PrivateNotice(user=_author(decided), text=REMINDER, prefer=PrivateVia.DM))
     await update_card(ctx, decided)
     return Outcome(True, decision_line(decided))
 
 
-async def _restore(ctx: Context, post: HeldPost, text: str) -> None:
+async def _held_files(ctx: Context, held: HeldPosts, post: HeldPost) -> list[Attachment]:
+    return [
+        Attachment(f.name, ctx.crypto.decrypt_bytes(f.content), f.mime_type)
+        for f in await held.files(post.id)
+        if f.content is not None
+    ]
+
+
+async def _restore(ctx: Context, post: HeldPost, text: str, files: list[Attachment]) -> None:
     group = Chat(post.platform, post.chat_id, ChatKind.GROUP, post.chat_title)
     await ctx.act(
         Send(
@@ -86,6 +96,15 @@ async def _restore(ctx: Context, post: HeldPost, text: str) -> None:
             thread_id=post.thread_id,
         )
     )
+    for file in files:  # the files of the post go back with it
+        await ctx.act(
+            Send(
+                chat=group,
+                text=f"{post.author_name}'s file {file.filename} (restored)",
+                thread_id=post.thread_id,
+                attachment=file,
+            )
+        )
     await ctx.act(
         PrivateNotice(
             user=_author(post),
@@ -112,6 +131,7 @@ async def _show_original(
         return
     try:
         text = ctx.crypto.decrypt(post.original)
+        files = await _held_files(ctx, held, post)
     except DecryptionFailed:
         await reply(ctx, event, CANNOT_DECRYPT, private=True)
         return
@@ -125,6 +145,15 @@ async def _show_original(
             prefer=PrivateVia.DM,
         )
     )
+    for file in files:  # privately, to the moderator who asked; never in the room
+        await ctx.act(
+            PrivateNotice(
+                user=event.user,
+                text=f"File of held post #{post.id}: {file.filename}",
+                prefer=PrivateVia.DM,
+                attachment=file,
+            )
+        )
 
 
 def _author(post: HeldPost) -> User:

@@ -113,3 +113,23 @@ def test_the_default_eval_measures_the_detector_the_bot_runs(
     report = json.loads(capsys.readouterr().out)
     expected = "rules+learned" if model_available() else "rules"
     assert report["detector"] == expected
+
+
+def test_eval_on_attachments_prints_precision_recall_and_speed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 18: `eval moderation --attachments DIR` reads DIR/labels.jsonl and the files."""
+    from handlers.moderation.training.render_attachments import render_set
+
+    rows = [
+        {"text": "Visited Doreen Pike at 14 Elm Road, SG1 2AB, today.", "label": "breach"},
+        {"text": "Team meeting moved to Thursday afternoon.", "label": "safe"},
+        {"text": "Her NHS number is 943 476 5919, please update the record.", "label": "breach"},
+        {"text": "Does anyone have the lone working policy to hand?", "label": "safe"},
+    ]
+    render_set(rows, tmp_path, ["pdf", "docx"], seed=1)
+    assert evaluation.main(["--attachments", str(tmp_path)]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["files"] == 4 and printed["precision"] == 1.0 and printed["recall"] == 1.0
+    assert printed["pages_per_second"] > 0 and printed["p95_seconds_per_file"] > 0
+    assert set(printed["by_kind"]) == {"pdf", "docx"}

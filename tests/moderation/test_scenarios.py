@@ -18,7 +18,7 @@ import pytest
 from adapters.console.adapter import ConsoleAdapter
 from bot.adapter import Capabilities
 from bot.config import load_settings
-from tests.support import console_scenario, play_script
+from tests.support import console_scenario, play_script, require_ocr
 
 SCENARIOS = sorted((Path(__file__).parent / "scenarios").glob("*.txt"))
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,7 +35,10 @@ class NoDeleteConsole(ConsoleAdapter):
 @pytest.mark.parametrize("script", SCENARIOS, ids=[s.stem for s in SCENARIOS])
 async def test_scenario(script: Path, tmp_path: Path) -> None:
     settings = load_settings(env={"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"})
-    no_delete = "# capabilities: no-delete" in script.read_text()  # noqa: ASYNC240 (small file)
+    text = script.read_text()  # noqa: ASYNC240 (small file)
+    if "# needs: ocr" in text:
+        require_ocr()
+    no_delete = "# capabilities: no-delete" in text
     out = io.StringIO()
     console = NoDeleteConsole if no_delete else ConsoleAdapter
     adapter = console(settings, out=out, files_dir=tmp_path / "files")

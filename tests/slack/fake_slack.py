@@ -39,6 +39,13 @@ class FakeSlack:
     retry_after: int = 1
     members_posts: set[tuple[str, str]] = field(default_factory=set)
     socket_url: str | None = None
+    # files shared by members: id -> (name, mimetype, bytes), served at url_private to the bot
+    files: dict[str, tuple[str, str, bytes]] = field(default_factory=dict)
+    downloads: list[str] = field(default_factory=list)
+    files_scope: bool = True  # False: an app installed before it asked for files:read
+    # files the bot uploaded (files_upload_v2): upload id -> bytes, then completed into a channel
+    uploads: dict[str, bytes] = field(default_factory=dict)
+    shared_uploads: list[dict[str, Any]] = field(default_factory=list)
     # Socket Mode: every connection the bot opened, and the envelope ids it acknowledged
     sockets: list[web.WebSocketResponse] = field(default_factory=list)
     socket_acks: list[str] = field(default_factory=list)
@@ -56,6 +63,8 @@ class FakeSlack:
         server.router.add_post("/api/{method}", self._answer)
         server.router.add_get("/api/{method}", self._answer)
         server.router.add_get("/socket", self._socket)
+        server.router.add_get("/files-pri/{file_id}/{name}", self._download)
+        server.router.add_post("/upload/{upload_id}", self._receive_upload)
         self._runner = web.AppRunner(server, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", port)
@@ -110,6 +119,61 @@ class FakeSlack:
         if handler is None:
             return web.json_response({"ok": False, "error": "unknown_method"})
         return web.json_response(handler(token, params))
+
+    async def _download(self, request: web.Request) -> web.Response:
+        """url_private: only with a token in the Authorization header, as on Slack."""
+        token = request.headers.get("Authorization", "").removeprefix("Bearer ")
+        file_id = request.match_info["file_id"]
+        if token not in (BOT_TOKEN, ADMIN_TOKEN) or file_id not in self.files:
+            return web.Response(status=404)
+        self.downloads.append(file_id)
+        _name, mimetype, content = self.files[file_id]
+        return web.Response(body=content, content_type=mimetype)
+
+    async def _receive_upload(self, request: web.Request) -> web.Response:
+        upload_id = request.match_info["upload_id"]
+        if upload_id not in self.uploads:
+            return web.Response(status=404)
+        self.uploads[upload_id] = await request.read()
+        return web.Response(text="OK - 200")
+
+    def _files_getUploadURLExternal(self, token: str, p: dict[str, Any]) -> dict[str, Any]:
+        upload_id = f"F0UP{next(self._ts)}"
+        self.uploads[upload_id] = b""
+        url = f"http://127.0.0.1:{self.port}/upload/{upload_id}"
+        return {"ok": True, "upload_url": url, "file_id": upload_id}
+
+    def _files_completeUploadExternal(self, token: str, p: dict[str, Any]) -> dict[str, Any]:
+        files = p["files"] if isinstance(p["files"], list) else json.loads(p["files"])
+        for f in files:
+            self.shared_uploads.append(
+                {
+                    "channel": p.get("channel_id"),
+                    "comment": p.get("initial_comment"),
+                    "title": f.get("title"),
+                    "content": self.uploads[f["id"]],
+                }
+            )
+        return {"ok": True, "files": [{"id": f["id"], "title": f.get("title")} for f in files]}
+
+    def _files_info(self, token: str, p: dict[str, Any]) -> dict[str, Any]:
+        if not self.files_scope:
+            return {"ok": False, "error": "missing_scope", "needed": "files:read"}
+        file_id = str(p.get("file"))
+        if file_id not in self.files:
+            return {"ok": False, "error": "file_not_found"}
+        name, mimetype, content = self.files[file_id]
+        url = f"http://127.0.0.1:{self.port}/files-pri/{file_id}/{name}"
+        return {
+            "ok": True,
+            "file": {
+                "id": file_id,
+                "name": name,
+                "mimetype": mimetype,
+                "size": len(content),
+                "url_private": url,
+            },
+        }
 
     async def _socket(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse()

@@ -28,6 +28,8 @@ def test_manifest_events_scopes_and_command_match_the_adapter() -> None:
         "chat:write",
         "im:write",
         "users:read",
+        "files:read",
+        "files:write",
         "commands",
     }
     assert manifest["oauth_config"]["scopes"]["user"] == ["chat:write"]

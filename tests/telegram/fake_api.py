@@ -68,6 +68,9 @@ class FakeBotAPI:
     flood: dict[str, tuple[int, float]] = field(default_factory=dict)
     flood_retry_after: int = 1
     answered_queries: list[str] = field(default_factory=list)
+    # file_id -> bytes of a document or photo members posted, for getFile and its download
+    files: dict[str, bytes] = field(default_factory=dict)
+    downloads: list[str] = field(default_factory=list)
     _updates: list[dict[str, Any]] = field(default_factory=list)
     _confirmed: int = 0
     _arrived: asyncio.Event = field(default_factory=asyncio.Event)
@@ -121,6 +124,7 @@ class FakeBotAPI:
         """Serve on `port` (a free one by default; a given one to come up where a bot waits)."""
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._endpoint)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._download)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", port)
@@ -132,6 +136,25 @@ class FakeBotAPI:
         self._arrived.set()  # let a held getUpdates return now, not at its timeout
         if self._runner is not None:
             await self._runner.cleanup()
+
+    async def _download(self, request: web.Request) -> web.Response:
+        """https://api.telegram.org/file/bot<token>/<file_path>, as getFile names it."""
+        file_id = request.match_info["path"].rsplit("/", 1)[-1]
+        if request.match_info["token"] != TOKEN or file_id not in self.files:
+            return web.Response(status=404)
+        self.downloads.append(file_id)
+        return web.Response(body=self.files[file_id])
+
+    async def _api_getFile(self, params: dict[str, Any]) -> Any:
+        file_id = str(params.get("file_id"))
+        if file_id not in self.files:
+            raise ApiError(Refusal(400, "Bad Request: invalid file_id"))
+        return {
+            "file_id": file_id,
+            "file_unique_id": f"u-{file_id}",
+            "file_size": len(self.files[file_id]),
+            "file_path": f"photos/{file_id}",
+        }
 
     async def _endpoint(self, request: web.Request) -> web.Response:
         if request.match_info["token"] != TOKEN:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.support import until
+from tests.support import require_ocr, until
 from tests.telegram import updates as u
 from tests.telegram.fake_api import FakeBotAPI
 from tests.telegram.scenario import cards, labels, press, telegram_bot
@@ -64,3 +64,45 @@ async def test_without_the_right_to_delete_the_core_falls_back(
     assert "Doreen Pike" not in card["text"] and "STILL VISIBLE" in card["text"]
     [notice] = fake.sent_to(ALICE_ID)
     assert "please delete it" in notice and "Doreen Pike" not in notice
+
+
+FILES = Path(__file__).resolve().parents[1] / "moderation" / "scenarios" / "files"
+
+
+async def test_a_posted_photo_is_fetched_read_and_held(fake: FakeBotAPI, tmp_path: Path) -> None:
+    """Issue 18: getFile, then the file's download address; the photo's text is screened."""
+    require_ocr()
+    fake.admins_who_can_delete.add(GROUP_ID)
+    fake.dm_opened.add(ALICE_ID)
+    fake.files["AgAC1"] = (FILES / "careplan.jpg").read_bytes()
+    async with telegram_bot(
+        fake, tmp_path, features=("handlers.admin", "handlers.moderation")
+    ) as _:
+        fake.push(u.photo("", message_id=557))
+        await until(lambda: len(cards(fake, MODS_ID)) == 1, within=60)
+        assert fake.downloads == ["AgAC1"]
+        [card] = cards(fake, MODS_ID)
+        assert "File photo.jpg (JPEG image): [PERSON]" in card["text"]
+        assert "Doreen" not in card["text"] and "Elm Road" not in card["text"]
+        assert deleted(fake) == [557]
+        await until(lambda: len(fake.sent_to(ALICE_ID)) == 1)
+        assert "photo.jpg contains a name" in fake.sent_to(ALICE_ID)[0]
+
+
+async def test_the_group_goes_on_while_a_scan_is_read(fake: FakeBotAPI, tmp_path: Path) -> None:
+    """A six-page scan posted first does not hold up the breach posted after it in the chat: the
+    breach is removed first, the scan (it names someone too) once it has been read."""
+    require_ocr()
+    from tests.moderation.test_attachments import TEXT, scanned_pdf
+
+    fake.admins_who_can_delete.add(GROUP_ID)
+    fake.files["BQAC1"] = scanned_pdf(6, TEXT)
+    async with telegram_bot(
+        fake, tmp_path, features=("handlers.admin", "handlers.moderation")
+    ) as _:
+        fake.push(u.document("minutes", "minutes.pdf", message_id=560))
+        fake.push(u.posted(BREACH, message_id=561))
+        await until(lambda: len(deleted(fake)) == 2, within=60)
+        assert deleted(fake) == [561, 560]
+        assert fake.downloads == ["BQAC1"]
+        assert len(fake.called("getFile")) == 1
