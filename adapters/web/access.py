@@ -79,16 +79,21 @@ async def current(request: web.Request, ctx: Context) -> WebSession | None:
     return session
 
 
+def sign_in_first() -> web.Response:
+    """What a page says to someone without a session: how to get a sign-in link."""
+    return problem(
+        401,
+        "Please sign in",
+        "Send /console to the bot (admins; moderators in the moderators' room) or "
+        "/mycpd (your own learning page) for a sign-in link.",
+    )
+
+
 def guarded(ctx: Context, allowed: Allowed, page: Page, *, form: bool = False) -> Handler:
     async def handler(request: web.Request) -> web.StreamResponse:
         session = await current(request, ctx)
         if session is None:
-            return problem(
-                401,
-                "Please sign in",
-                "Send /console to the bot (admins; moderators in the moderators' room) or "
-                "/mycpd (your own learning page) for a sign-in link.",
-            )
+            return sign_in_first()
         if not allowed(session.role):
             return problem(
                 403,

@@ -17,6 +17,7 @@ from adapters.web.access import (
     guarded,
     open_session,
     set_cookie,
+    sign_in_first,
 )
 from adapters.web.render import SECURITY_HEADERS, problem, render, stylesheet
 from bot.context import Context
@@ -54,12 +55,7 @@ def _home(ctx: Context) -> Handler:
     async def home(request: web.Request) -> web.StreamResponse:
         session = await current(request, ctx)
         if session is None:
-            return problem(
-                401,
-                "Please sign in",
-                "Send /console to the bot (admins; moderators in the moderators' room) or "
-                "/mycpd (your own learning page) for a sign-in link.",
-            )
+            return sign_in_first()
         return _see_other(_landing(session))
 
     return home

@@ -24,7 +24,7 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import InstrumentedAttribute, Mapped, mapped_column
 
 from bot.crypto import DecryptionFailed
 from bot.store import Base, Store, UTCDateTime
@@ -217,49 +217,36 @@ class HeldPosts:
         """Every kept original through `rotate` (the newest key), a batch a transaction, and the
         held files with them; returns how many held posts were re-encrypted and the ids of those
         it could not open, text or file (left as they were)."""
-        done, unreadable, after = 0, [], 0
-        while True:
-            async with self._store.session() as s:
-                rows = (
-                    await s.execute(
-                        select(HeldPost.id, HeldPost.original)
-                        .where(HeldPost.id > after, HeldPost.original.is_not(None))
-                        .order_by(HeldPost.id)
-                        .limit(batch)
-                    )
-                ).all()
-                for post_id, original in rows:
-                    assert original is not None  # selected for it
-                    try:
-                        fresh = rotate(original)
-                    except DecryptionFailed:
-                        unreadable.append(post_id)
-                        continue
-                    await s.execute(
-                        update(HeldPost).where(HeldPost.id == post_id).values(original=fresh)
-                    )
-                    done += 1
-            if len(rows) < batch:
-                break
-            after = rows[-1][0]
-        _, files_unreadable = await self._reencrypt_files(rotate, batch)
+        done, unreadable = await self._reencrypt(
+            HeldPost.id, HeldPost.id, HeldPost.original, rotate, batch
+        )
+        _, files_unreadable = await self._reencrypt(
+            HeldFile.id, HeldFile.held_post_id, HeldFile.content, rotate, batch
+        )
         return done, sorted({*unreadable, *files_unreadable})
 
-    async def _reencrypt_files(
-        self, rotate: Callable[[bytes], bytes], batch: int
+    async def _reencrypt(
+        self,
+        key: InstrumentedAttribute[int],
+        post_of: InstrumentedAttribute[int],
+        sealed: InstrumentedAttribute[bytes | None],
+        rotate: Callable[[bytes], bytes],
+        batch: int,
     ) -> tuple[int, list[int]]:
+        """One table's encrypted column through `rotate`, a batch a transaction: how many rows
+        were re-encrypted, and the held posts whose rows it could not open."""
         done, unreadable, after = 0, [], 0
         while True:
             async with self._store.session() as s:
                 rows = (
                     await s.execute(
-                        select(HeldFile.id, HeldFile.held_post_id, HeldFile.content)
-                        .where(HeldFile.id > after, HeldFile.content.is_not(None))
-                        .order_by(HeldFile.id)
+                        select(key, post_of, sealed)
+                        .where(key > after, sealed.is_not(None))
+                        .order_by(key)
                         .limit(batch)
                     )
                 ).all()
-                for file_id, post_id, content in rows:
+                for row_id, post_id, content in rows:
                     assert content is not None  # selected for it
                     try:
                         fresh = rotate(content)
@@ -267,7 +254,7 @@ class HeldPosts:
                         unreadable.append(post_id)
                         continue
                     await s.execute(
-                        update(HeldFile).where(HeldFile.id == file_id).values(content=fresh)
+                        update(key.class_).where(key == row_id).values({sealed.key: fresh})
                     )
                     done += 1
             if len(rows) < batch:
