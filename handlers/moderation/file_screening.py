@@ -38,6 +38,9 @@ class ScreenedFile:
     kind: FileKind
     pages: tuple[PageFindings, ...] = ()  # only the pages where something was found
     unread: str | None = None  # why it could not be read, in a moderator's words
+    # the file's name as moderators see it and the held post keeps it: redacted, since a
+    # file's name can name someone ("[PERSON]_careplan.pdf")
+    shown_name: str = ""
 
     @property
     def findings(self) -> list[Finding]:
@@ -45,7 +48,7 @@ class ScreenedFile:
 
     @property
     def label(self) -> str:
-        return f"{self.file.name} ({self.kind.value})"
+        return f"{self.shown_name or '(a file)'} ({self.kind.value})"
 
     def card_lines(self) -> list[str]:
         if self.unread is not None:
@@ -90,8 +93,9 @@ async def _timed(
 
 
 def _judge(file: AttachedFile, result: Extracted | Unread, detector: Detector) -> ScreenedFile:
+    shown = redact(file.name, detector.scan(file.name))
     if isinstance(result, Unread):
-        return ScreenedFile(file, result.kind, unread=result.sentence)
+        return ScreenedFile(file, result.kind, unread=result.sentence, shown_name=shown)
     pages = []
     for number, text in enumerate(result.pages, start=1):
         found = scan_page(text, detector)
@@ -103,7 +107,7 @@ def _judge(file: AttachedFile, result: Extracted | Unread, detector: Detector) -
                     tuple(_clip(redact(u, f)) for u, f in found[:LINES_PER_PAGE]),
                 )
             )
-    return ScreenedFile(file, result.kind, tuple(pages))
+    return ScreenedFile(file, result.kind, tuple(pages), shown_name=shown)
 
 
 def scan_page(text: str, detector: Detector) -> list[tuple[str, list[Finding]]]:

@@ -23,7 +23,7 @@ from handlers.moderation.detector import Detector, DetectorSettings, describe, r
 from handlers.moderation.detector.findings import Finding
 from handlers.moderation.file_screening import UNREADABLE, ScreenedFile, screen_files
 from handlers.moderation.group_settings import policy_for
-from handlers.moderation.records import HeldFile, HeldPost, HeldPosts
+from handlers.moderation.records import HeldFile, HeldPost, HeldPosts, pack
 
 log = logging.getLogger(__name__)
 
@@ -206,14 +206,12 @@ class ModerationGate:
             if content is None:
                 continue
             try:
-                sealed = ctx.crypto.encrypt_bytes(content)
+                sealed = ctx.crypto.encrypt_bytes(pack(screened.file.name, content))
             except ConfigError:
                 if mode == "enforce":
                     raise
                 continue  # audit mode without a key keeps no original
-            kept.append(
-                HeldFile(name=screened.file.name, mime_type=screened.file.mime_type, content=sealed)
-            )
+            kept.append(HeldFile(mime_type=screened.file.mime_type, content=sealed))
         return kept
 
     async def _note_unread(
@@ -223,7 +221,7 @@ class ModerationGate:
         room = await ctx.rooms.find(event.platform, ChatRole.MODERATORS)
         if room is None:
             return
-        lines = "\n".join(f"{f.file.name}: {f.unread}" for f in unread)
+        lines = "\n".join(f"{f.label}: {f.unread}" for f in unread)
         await ctx.act(
             Send(
                 chat=room,

@@ -60,15 +60,32 @@ class HeldPost(Base):
 
 
 class HeldFile(Base):
-    """A file that came with a held post: its bytes encrypted, kept as long as the post's text."""
+    """A file that came with a held post, kept as long as the post's text: its name and bytes
+    sealed together (`pack`, then encrypted), since a file's name can itself name someone
+    ("Doreen_Pike_careplan.pdf"); only its type is in clear."""
 
     __tablename__ = "moderation_held_files"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     held_post_id: Mapped[int] = mapped_column(ForeignKey("moderation_held_posts.id"), index=True)
-    name: Mapped[str] = mapped_column(String(255))
     mime_type: Mapped[str] = mapped_column(String(127))
     content: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+
+
+_NAME_LENGTH = 2  # bytes of the name's length, before the name and the file's bytes
+
+
+def pack(name: str, content: bytes) -> bytes:
+    """A file's name and bytes as one value, to be encrypted together."""
+    encoded = name.encode("utf-8", "surrogatepass")[: 2 ** (8 * _NAME_LENGTH) - 1]
+    return len(encoded).to_bytes(_NAME_LENGTH, "big") + encoded + content
+
+
+def unpack(packed: bytes) -> tuple[str, bytes]:
+    """The name and bytes `pack` joined."""
+    length = int.from_bytes(packed[:_NAME_LENGTH], "big")
+    name = packed[_NAME_LENGTH : _NAME_LENGTH + length]
+    return name.decode("utf-8", "surrogatepass"), packed[_NAME_LENGTH + length :]
 
 
 class AuditEntry(Base):

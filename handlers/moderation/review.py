@@ -11,7 +11,7 @@ from bot.events import ButtonPressed, Chat, ChatKind, User
 from bot.replies import reply
 from handlers.moderation.cards import BUTTON_PREFIX, REMINDER, decision_line, when
 from handlers.moderation.gate import update_card
-from handlers.moderation.records import HeldPost, HeldPosts
+from handlers.moderation.records import HeldPost, HeldPosts, unpack
 
 DECISION_ACTIONS = ("restore", "keep", "remind")
 CANNOT_DECRYPT = (
@@ -80,11 +80,12 @@ async def decide(
 
 
 async def _held_files(ctx: Context, held: HeldPosts, post: HeldPost) -> list[Attachment]:
-    return [
-        Attachment(f.name, ctx.crypto.decrypt_bytes(f.content), f.mime_type)
-        for f in await held.files(post.id)
-        if f.content is not None
-    ]
+    kept = []
+    for f in await held.files(post.id):
+        if f.content is not None:
+            name, content = unpack(ctx.crypto.decrypt_bytes(f.content))
+            kept.append(Attachment(name, content, f.mime_type))
+    return kept
 
 
 async def _restore(ctx: Context, post: HeldPost, text: str, files: list[Attachment]) -> None:

@@ -15,7 +15,7 @@ from sqlalchemy.exc import DBAPIError
 
 from bot.crypto import Crypto, DecryptionFailed
 from bot.store import Store
-from handlers.moderation.records import AuditEntry, HeldFile, HeldPost, HeldPosts
+from handlers.moderation.records import AuditEntry, HeldFile, HeldPost, HeldPosts, pack, unpack
 
 T0 = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 ROOT = Path(__file__).resolve().parents[2]
@@ -165,6 +165,7 @@ async def test_held_files_are_kept_encrypted_purged_with_the_post_and_rotated(
     store: Store,
 ) -> None:
     """Issue 18: a held post's files live and die with its original, under the same keys."""
+    named = "Doreen_Pike_careplan.jpg"
     old, new = (
         Crypto("old-key-0123456789abcdef"),
         Crypto("new-key-0123456789abcdef,old-key-0123456789abcdef"),
@@ -175,20 +176,24 @@ async def test_held_files_are_kept_encrypted_purged_with_the_post_and_rotated(
         held(original=old.encrypt("caption")),
         actor="detector",
         files=[
-            HeldFile(name="IMG_1.jpg", mime_type="image/jpeg", content=old.encrypt_bytes(photo))
+            HeldFile(mime_type="image/jpeg", content=old.encrypt_bytes(pack(named, photo)))
         ],
     )
     [stored] = await posts.files(post.id)
     assert stored.content is not None and photo not in stored.content
-    assert old.decrypt_bytes(stored.content) == photo
+    assert b"Doreen" not in stored.content  # a file's name can name someone: sealed with it
+    assert unpack(old.decrypt_bytes(stored.content)) == (named, photo)
 
     done, unreadable = await posts.reencrypt(new.rotate)
     assert (done, unreadable) == (1, [])  # one held post: its text and its file
     [rotated] = await posts.files(post.id)
     assert rotated.content is not None
-    assert Crypto("new-key-0123456789abcdef").decrypt_bytes(rotated.content) == photo
+    assert unpack(Crypto("new-key-0123456789abcdef").decrypt_bytes(rotated.content)) == (
+        named,
+        photo,
+    )
 
     await posts.decide(post.id, "keep", "mod", T0)
     assert await posts.purge_originals(T0 + timedelta(days=1), T0 + timedelta(days=31)) == 1
     [purged] = await posts.files(post.id)
-    assert purged.content is None and purged.name == "IMG_1.jpg"
+    assert purged.content is None and purged.mime_type == "image/jpeg"

@@ -1,4 +1,5 @@
-"""moderation: the files of a held post (issue 18), each encrypted at rest like the post's text
+"""moderation: the files of a held post (issue 18), each encrypted at rest like the post's text,
+its name with it (a file's name can name someone)
 
 Revision ID: 0013_moderation_held_files
 Revises: 0011_moderation_console
@@ -26,7 +27,6 @@ def upgrade() -> None:
             ),
             nullable=False,
         ),
-        sa.Column("name", sa.String(255), nullable=False),
         sa.Column("mime_type", sa.String(127), nullable=False),
         sa.Column("content", sa.LargeBinary(), nullable=True),
     )
