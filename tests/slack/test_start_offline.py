@@ -24,6 +24,8 @@ def adapter_at(port: int, token: str = BOT_TOKEN) -> SlackAdapter:
         token,
         app_token=APP_TOKEN,
         api_url=f"http://127.0.0.1:{port}/api/",
+        port=0,  # its own HTTP port (the operators' endpoints): any free one, never run's 3000
+        host="127.0.0.1",
         pacer=ChannelPacer(rate=200, burst=50),
         ping_interval=0.5,
         backoff=QUICK,
