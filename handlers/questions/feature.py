@@ -442,12 +442,7 @@ class QuestionsFeature:
             await reply(ctx, event, "That entry is no longer in the knowledge base.", private=True)
             return
         if row.status == "expert_answered":
-            await reply(
-                ctx,
-                event,
-                f"Question #{row.id} was already answered by {row.expert_name}.",
-                private=True,
-            )
+            await _already_answered(ctx, event, row)
             return
         answer = f"{entry.answer_text()}\nSource: {entry.citation()}"
         await self._asked.set(
@@ -504,12 +499,7 @@ class QuestionsFeature:
         """One expert answers a question at a time, so nobody's reply is left undelivered; a
         claim nobody has followed up for CLAIM_MINUTES can be taken over."""
         if row.status == "expert_answered":
-            await reply(
-                ctx,
-                event,
-                f"Question #{row.id} was already answered by {row.expert_name}.",
-                private=True,
-            )
+            await _already_answered(ctx, event, row)
             return
         now = ctx.clock.now()
         other = row.answering_by not in (None, event.user.key)
@@ -776,6 +766,12 @@ class QuestionsFeature:
             f"Knowledge base reloaded: {counted(len(self.answerer.kb.entries), 'entry')}.",
             private=True,
         )
+
+
+async def _already_answered(ctx: Context, event: ButtonPressed, row: QuestionRecord) -> None:
+    await reply(
+        ctx, event, f"Question #{row.id} was already answered by {row.expert_name}.", private=True
+    )
 
 
 def _short(title: str) -> str:
