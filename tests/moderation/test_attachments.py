@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import io
+import os
 import random
+import signal
 from pathlib import Path
 
 import pytest
@@ -226,3 +228,26 @@ def test_the_card_says_where_in_the_file() -> None:
     assert where(FileKind.PDF, 2) == "page 2"
     assert (where(FileKind.DOCX, 1), where(FileKind.DOCX, 3)) == ("text", "picture 2")
     assert where(FileKind.JPEG, 1) == ""
+
+
+async def test_a_reader_process_that_dies_is_replaced_and_its_file_held_with_the_reason() -> None:
+    """A worker killed mid-file (a crash in a decoder, the OOM killer): that file is held with a
+    reason, and the next file is read by a new worker."""
+    require_ocr()
+    reader = AttachmentReader(Limits(), max_bytes=20_000_000)
+    await reader.start()
+    try:
+        assert reader._pool is not None
+        [worker] = list(reader._pool._processes.values())  # type: ignore[attr-defined]
+        reading = asyncio.create_task(
+            reader.read(AttachedFile("minutes.pdf", "application/pdf", scanned_pdf(6)))
+        )
+        await asyncio.sleep(0.5)  # the scan is with the worker now
+        os.kill(worker.pid, signal.SIGKILL)
+        died = await reading
+        assert isinstance(died, Unread)
+        assert died.reason == "the reader stopped on it (it may be malformed)"
+        after = await reader.read(AttachedFile("note.txt", "text/plain", b"Team meeting at 10"))
+        assert "Team meeting at 10" in words(after)
+    finally:
+        reader.close()
