@@ -20,23 +20,13 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from handlers.moderation.detector.findings import TYPES
 from handlers.moderation.detector.recognisers.learned import FEATURES, MODEL_DIR, add_features
 from handlers.moderation.training import generate
 
 DEFAULT_DATA = Path("../shared/data")
 DEFAULT_SETS = ("dev", "train-a", "train-b")
-LABELS = (
-    "PERSON",
-    "NHS_NUMBER",
-    "NINO",
-    "DATE_OF_BIRTH",
-    "ADDRESS",
-    "POSTCODE",
-    "PHONE",
-    "EMAIL",
-    "CASE_REF",
-    "QUASI",
-)
+LABELS = TYPES  # what the model tags: the detector's own types, in its order
 # Hand-written posts are few but written the way people write: each is seen this many times an
 # epoch, beside a fresh sample of GENERATED_PER_EPOCH generated posts (so the templates, many as
 # they are, do not drown them; a first fold with 3x and the whole corpus each epoch found 0.19
