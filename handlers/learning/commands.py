@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.actions import Attachment, Button, PrivateNotice
@@ -18,9 +17,9 @@ from handlers.learning.enrolments import (
     replan,
 )
 from handlers.learning.messages import PREFIX
-from handlers.learning.models import Delivery, Enrolment, State, Status
+from handlers.learning.models import Enrolment, State, Status
 from handlers.learning.planning import rules_of
-from handlers.learning.records import SKIPPED, cpd_csv, cpd_entries, cpd_markdown, local
+from handlers.learning.records import SKIPPED, cpd_csv, cpd_entries, cpd_markdown, local, task_rows
 from handlers.learning.schedule import ScheduleError, parse_choice, parse_quiet
 from handlers.learning.state import LearningState
 
@@ -58,13 +57,7 @@ class Commands:
         await reply(ctx, event, text, private=True)
 
     async def _progress_line(self, s: AsyncSession, e: Enrolment) -> str:
-        rows = (
-            await s.execute(
-                select(Delivery.state, Delivery.choice, Delivery.due_at, Delivery.content)
-                .where(Delivery.enrolment_id == e.id, Delivery.kind == "task")
-                .order_by(Delivery.due_at)
-            )
-        ).all()
+        rows = await task_rows(s, e)
         done = [r for r in rows if r.state == State.ANSWERED and r.choice != SKIPPED]
         streak = 0
         for r in reversed([r for r in rows if r.state in (State.SENT, State.ANSWERED)]):

@@ -32,7 +32,7 @@ from handlers.learning.engine import AUTO_PAUSE_AFTER
 from handlers.learning.enrolments import learner_enrolments
 from handlers.learning.models import Badge, Delivery, Enrolment, State, Status
 from handlers.learning.programmes import ProgrammeError, load_programme
-from handlers.learning.records import SKIPPED, CpdEntry, cpd_csv, cpd_entries, local
+from handlers.learning.records import SKIPPED, CpdEntry, cpd_csv, cpd_entries, local, task_rows
 from handlers.learning.state import LearningState
 
 SENT_STATES = [State.SENT.value, State.ANSWERED.value]
@@ -191,13 +191,7 @@ class LearningConsole:
         )
 
     async def _progress(self, s: AsyncSession, e: Enrolment) -> LearnerProgramme:
-        rows = (
-            await s.execute(
-                select(Delivery.state, Delivery.choice, Delivery.content, Delivery.due_at)
-                .where(Delivery.enrolment_id == e.id, Delivery.kind == "task")
-                .order_by(Delivery.due_at)
-            )
-        ).all()
+        rows = await task_rows(s, e)
         done = sum(1 for r in rows if r.state == State.ANSWERED and r.choice != SKIPPED)
         pending = [r for r in rows if r.state == State.PENDING]
         next_task = str(pending[0].content["title"]) if pending else None

@@ -5,11 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import statistics
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.events import User
@@ -61,6 +62,18 @@ def _learnt(row: Delivery) -> str:
         option = options[row.choice - 1]
         return f"Chose “{option['text']}”: {option['feedback']}"
     return "Carried out the activity at work."
+
+
+async def task_rows(
+    s: AsyncSession, enrolment: Enrolment
+) -> Sequence[Row[str, int | None, dict[str, object], datetime]]:
+    """An enrolment's tasks in the order they fall due: state, choice, content and due_at."""
+    rows = await s.execute(
+        select(Delivery.state, Delivery.choice, Delivery.content, Delivery.due_at)
+        .where(Delivery.enrolment_id == enrolment.id, Delivery.kind == "task")
+        .order_by(Delivery.due_at)
+    )
+    return rows.all()
 
 
 async def cpd_entries(s: AsyncSession, user: User, default_standard: str) -> list[CpdEntry]:
