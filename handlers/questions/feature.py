@@ -456,14 +456,11 @@ class QuestionsFeature:
             answering_since=None,
             answered_at=ctx.clock.now(),
         )
-        asked_in = Chat(row.platform, row.chat_id, ChatKind(row.chat_kind), row.chat_title)
-        await ctx.act(
-            Send(
-                chat=asked_in,
-                thread_id=row.thread_id,
-                text=f"{row.user_name}, {event.user.name} from the practice leads pointed your "
-                f'question "{row.text}" to this guidance:\n{answer}',
-            )
+        await _tell_asker(
+            ctx,
+            row,
+            f"{row.user_name}, {event.user.name} from the practice leads pointed your "
+            f'question "{row.text}" to this guidance:\n{answer}',
         )
         draft = await self._propose_phrasing(ctx, row, entry.id, event.user.name)
         proposed = (
@@ -564,14 +561,11 @@ class QuestionsFeature:
             answered_at=ctx.clock.now(),
         )
         ctx.metrics.answers.labels("from_an_expert").inc()
-        asked_in = Chat(row.platform, row.chat_id, ChatKind(row.chat_kind), row.chat_title)
-        await ctx.act(
-            Send(
-                chat=asked_in,
-                thread_id=row.thread_id,
-                text=f"{row.user_name}, {event.user.name} from the practice leads answered your question "
-                f'"{row.text}":\n{event.shareable}',
-            )
+        await _tell_asker(
+            ctx,
+            row,
+            f"{row.user_name}, {event.user.name} from the practice leads answered your question "
+            f'"{row.text}":\n{event.shareable}',
         )
         without = f" without {event.left_out}, which it does not need" if event.left_out else ""
         await reply(
@@ -766,6 +760,12 @@ class QuestionsFeature:
             f"Knowledge base reloaded: {counted(len(self.answerer.kb.entries), 'entry')}.",
             private=True,
         )
+
+
+async def _tell_asker(ctx: Context, row: QuestionRecord, text: str) -> None:
+    """An expert's answer, in the chat and thread where the question was asked."""
+    asked_in = Chat(row.platform, row.chat_id, ChatKind(row.chat_kind), row.chat_title)
+    await ctx.act(Send(chat=asked_in, thread_id=row.thread_id, text=text))
 
 
 async def _already_answered(ctx: Context, event: ButtonPressed, row: QuestionRecord) -> None:
