@@ -37,10 +37,12 @@ _PRIORITY = {
 }
 
 
-def default_recognisers(learned: bool = True) -> list[Recogniser]:
-    """The rule-based recognisers, and the shipped learned layer unless `learned` is False."""
+def default_recognisers(learned: bool = True, context: bool = True) -> list[Recogniser]:
+    """The rule-based recognisers, and the shipped learned layer unless `learned` is False: the
+    tagger, and the second look at context unless `context` is False."""
     extra: list[Recogniser] = []
     if learned:
+        from handlers.moderation.detector.recognisers import context_check
         from handlers.moderation.detector.recognisers.learned import (
             LearnedRecogniser,
             model_available,
@@ -48,6 +50,8 @@ def default_recognisers(learned: bool = True) -> list[Recogniser]:
 
         if model_available():
             extra.append(LearnedRecogniser())
+        if context and context_check.available():
+            extra.append(context_check.ContextCheck())
     return [
         *extra,
         EmailRecogniser(),

@@ -134,6 +134,22 @@ class Document:
         return sum(c.isupper() for c in letters) <= len(letters) // 200
 
     @cached_property
+    def file_names(self) -> list[tuple[int, int]]:
+        """Where file names ("Doreen_Pike_careplan.pdf") lie, in normalised-text offsets."""
+        if "_" not in self.original and "." not in self.original:
+            return []
+        spans = []
+        for match in _FILE_NAME.finditer(self.original):
+            start = bisect.bisect_left(self._origins, match.start())
+            end = bisect.bisect_left(self._origins, match.end())
+            spans.append((start, end))
+        return spans
+
+    @cached_property
+    def _origins(self) -> list[int]:
+        return self._origin if self._origin is not None else list(range(len(self.text)))
+
+    @cached_property
     def has_digits(self) -> bool:
         return _DIGIT.search(self.text) is not None
 
