@@ -18,12 +18,14 @@ Trained by `python -m handlers.moderation.training.context`; numpy only at run t
 from __future__ import annotations
 
 import bisect
+import math
 import re
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -45,8 +47,7 @@ SIDE = 6  # words either side read as context
 COMMON = 5.5
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     start: int
     end: int
     lower: str
@@ -66,16 +67,18 @@ class Candidate:
 class WordVectors:
     def __init__(self, words: Sequence[str], vectors: np.ndarray) -> None:
         self._rows = {word: row for row, word in enumerate(words)}
-        self.vectors = vectors.astype(np.float32)
         self.dims = vectors.shape[1]
+        # a last row of zeros, for words without a vector (row -1)
+        self.vectors = np.concatenate([vectors.astype(np.float64), np.zeros((1, self.dims))])
 
     @classmethod
     def load(cls, path: Path = WORDS_FILE) -> WordVectors:
         with np.load(path) as data:
             return cls(str(data["words"]).split("\n"), data["vectors"])
 
-    def row(self, word: str) -> int | None:
-        return self._rows.get(word)
+    def rows(self, words: Iterable[str]) -> np.ndarray:
+        get = self._rows.get
+        return np.array([get(word, -1) for word in words], np.intp)
 
 
 @dataclass(frozen=True)
@@ -123,13 +126,26 @@ def tokens_of(text: str) -> list[Token]:
 
 
 def name_like(token: Token) -> bool:
-    bare = token.lower.strip("'\u2019")
+    key = (token.lower, token.word[0].isupper())
+    known = _NAME_LIKE.get(key)
+    if known is None:
+        if len(_NAME_LIKE) > 100_000:
+            _NAME_LIKE.clear()
+        known = _NAME_LIKE[key] = _name_like(*key)
+    return known
+
+
+_NAME_LIKE: dict[tuple[str, bool], bool] = {}
+
+
+def _name_like(lower: str, capital: bool) -> bool:
+    bare = lower.strip("'\u2019")
     if len(bare) < 2 or not bare[0].isalpha():
         return False
     frequency = zipf(bare)
     if frequency >= COMMON:
         return False
-    return is_first_name(bare) or is_last_name(bare) or (token.word[0].isupper() and frequency < 3)
+    return is_first_name(bare) or is_last_name(bare) or (capital and frequency < 3)
 
 
 def bare_candidates(tokens: Sequence[Token], text: str) -> list[Candidate]:
@@ -167,11 +183,7 @@ class Reading:
         self.tokens = tokens_of(text)
         self.post = post_feature(lower)
         self._care: list[re.Match[str]] | None = None
-        rows = [vectors.row(token.lower) for token in self.tokens]
-        known = [(index, row) for index, row in enumerate(rows) if row is not None]
-        each = np.zeros((len(rows), vectors.dims), np.float64)
-        if known:
-            each[[index for index, _ in known]] = vectors.vectors[[row for _, row in known]]
+        each = vectors.vectors[vectors.rows(token.lower for token in self.tokens)]
         self._sums = np.concatenate([np.zeros((1, vectors.dims)), np.cumsum(each, axis=0)])
 
     @property
@@ -180,12 +192,13 @@ class Reading:
             self._care = list(CARE.finditer(self.lower))
         return self._care
 
-    def _sum(self, *ranges: tuple[int, int]) -> np.ndarray:
-        total = np.zeros(self._sums.shape[1])
-        for first, last in ranges:
-            if last > first:
-                total += self._sums[last] - self._sums[first]
-        norm = float(np.linalg.norm(total))
+    def _sum(self, first: int, last: int, then: int = 0, end: int = 0) -> np.ndarray:
+        """The normalised sum of the vectors of tokens [first, last) and [then, end)."""
+        sums = self._sums
+        total: np.ndarray = sums[last] - sums[first]
+        if end > then:
+            total = total + (sums[end] - sums[then])
+        norm = math.sqrt(float(total @ total))
         return total / norm if norm else total
 
     def features(self, candidate: Candidate) -> tuple[list[int], np.ndarray]:
@@ -226,9 +239,9 @@ class Reading:
         later = min(len(tokens), last + SIDE)
         vectors = np.concatenate(
             [
-                self._sum((max(0, first - SIDE), first), (last, later)),
-                self._sum((first, last)),
-                self._sum((max(0, first - 2), first), (last, min(len(tokens), last + 2))),
+                self._sum(max(0, first - SIDE), first, last, later),
+                self._sum(first, last),
+                self._sum(max(0, first - 2), first, last, min(len(tokens), last + 2)),
             ]
         )
         return hashed(named), vectors
