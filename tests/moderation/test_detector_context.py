@@ -116,6 +116,8 @@ def test_weights_fitted_on_labelled_posts_save_load_and_screen(tmp_path: Path) -
     rows = context.candidate_rows(default_recognisers(learned=False), posts, vectors)
     assert {label for _, _, label in rows} == {True, False}
     weights = context.fit(rows, [1.0] * len(rows))
+    again = context.fit(rows, [1.0] * len(rows))
+    assert np.array_equal(weights.sparse, again.sparse), "the same data must give the same weights"
     weights.save(tmp_path / "context.npz")
     loaded = ContextWeights.load(tmp_path / "context.npz")
     assert (loaded.drop, loaded.add) == (context.DROP, context.ADD)

@@ -121,7 +121,9 @@ def fit(
     )
     matrix = sparse.hstack([named, sparse.csr_matrix(np.array([d for _, d, _ in rows]))]).tocsr()
     labels = np.array([label for _, _, label in rows])
-    model: Any = LogisticRegression(C=regularisation, max_iter=2000, solver="liblinear")
+    model: Any = LogisticRegression(
+        C=regularisation, max_iter=2000, solver="liblinear", random_state=0
+    )
     model.fit(matrix, labels, sample_weight=np.asarray(weights))
     coefficients = model.coef_[0]
     return ContextWeights(
