@@ -108,6 +108,7 @@ def held_out(fit_sets: list[Scored], test: Scored, answerer: Answerer, retriever
         np.concatenate(scoped),
         signal_names(retriever),
         floor_signal=floor_signal(retriever),
+        groups=np.concatenate([np.full(len(s.rows), k) for k, s in enumerate(fit_sets)]),
     )
     replies, ranked = [], []
     for row, ranking in zip(test.rows, test.rankings, strict=True):

@@ -185,7 +185,7 @@ class Refused(Exception):
 
 def run(args: argparse.Namespace) -> int:
     try:
-        kb, rows = _inputs(args)
+        kb, rows, files = _inputs(args)
         calibration = _calibration(args)
     except Refused as exc:
         print(exc, file=sys.stderr)
@@ -221,6 +221,7 @@ def run(args: argparse.Namespace) -> int:
             signal_names(args.retriever),
             ", ".join(p.name for p in args.files),
             floor_signal(args.retriever),
+            groups=files,
         )
         calibration.save(shipped_path(args.retriever))
     if args.cross_validate:  # the regression alone: no floor
@@ -248,23 +249,26 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _inputs(args: argparse.Namespace) -> tuple[KnowledgeBase, list[Labelled]]:
+def _inputs(args: argparse.Namespace) -> tuple[KnowledgeBase, list[Labelled], np.ndarray]:
+    """The knowledge base, the questions of every file, and the file each question came from."""
     try:
         kb = knowledge_base(args.kb)
     except SystemExit as exc:
         raise Refused(str(exc)) from None
     rows: list[Labelled] = []
+    files: list[int] = []
     try:
-        for path in args.files:
+        for number, path in enumerate(args.files):
             more, warnings = read_labelled(path, kb)
             rows += more
+            files += [number] * len(more)
             for warning in warnings:
                 print(warning, file=sys.stderr)
     except BadQuestionsFile as exc:
         raise Refused(str(exc)) from None
     if not rows:
         raise Refused("no questions in the files given")
-    return kb, rows
+    return kb, rows, np.asarray(files)
 
 
 def _calibration(args: argparse.Namespace) -> Bands | None:

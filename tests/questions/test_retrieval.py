@@ -73,6 +73,28 @@ def test_questions_the_guidance_does_not_answer_go_to_a_person(
 
 
 @pytest.mark.parametrize(
+    ("question", "plainly"),
+    [
+        ("Is there a Welsh equivalent of a section 42 enquiry?", "What triggers an s42 enquiry?"),
+        (
+            "How much does it cost to register a lasting power of attorney?",
+            "How do I check that someone has a lasting power of attorney?",
+        ),
+        (
+            "Who can grant section 17 leave under the Mental Health Act?",
+            "Who decides whether to apply for detention under the Mental Health Act?",
+        ),
+    ],
+)
+def test_a_question_asking_what_the_nearest_entry_does_not_state_is_not_answered_with_it(
+    answerer: Answerer, question: str, plainly: str
+) -> None:
+    # another country, another section, a fee: the entry is on the topic but does not say
+    assert answerer.answer(plainly).answered
+    assert not answerer.answer(question).answered
+
+
+@pytest.mark.parametrize(
     "question",
     ["banana bread recipe", "Can you recommend a good film?", "how tall is mount everest"],
 )

@@ -23,6 +23,7 @@ from handlers.questions.retrieval.analysis import Analyser
 from handlers.questions.retrieval.bm25 import Bm25Index
 from handlers.questions.retrieval.calibration import ANSWER, ESCALATE, Bands, Calibration
 from handlers.questions.retrieval.onnx import QUERY_PRECISION
+from handlers.questions.retrieval.unstated import Stated, asked, stated, unstated
 
 if TYPE_CHECKING:
     from handlers.questions.retrieval.dense import DenseIndex, Encoder
@@ -32,7 +33,7 @@ ALPHA = 0.2  # weight of BM25 in the hybrid score, chosen on three labelled sets
 LAST_SENTENCE = 0.25  # weight of a long message's last sentence, where the question usually is
 _SENTENCES = re.compile(r"(?<=[.?!])\s+")
 
-BM25_SIGNALS = ("margin", "bm25", "coverage", "unknown_word")
+BM25_SIGNALS = ("margin", "bm25", "coverage", "unknown_word", "unstated")
 HYBRID_SIGNALS = (
     "top",
     "margin",
@@ -43,6 +44,7 @@ HYBRID_SIGNALS = (
     "unknown_word",
     "not_covered",
     "not_covered_3",
+    "unstated",
 )
 
 
@@ -101,6 +103,7 @@ class Answerer:
         self._bm25 = Bm25Index(kb, self._analyser)
         self._terms = [set(self._analyser.document(e.searchable())) for e in kb.entries]
         self._vocabulary = set().union(*self._terms, self._synonym_terms(kb))
+        self._stated: dict[int, Stated] = {}  # read when an entry first comes first: 0.3 ms each
         self._encoder: Encoder | None = None
         self._dense: DenseIndex | None = None
         self._scope: NotCovered | None = None
@@ -140,6 +143,7 @@ class Answerer:
                 best_bm25 / (best_bm25 + 5.0),
                 self._coverage(terms, top),
                 unknown,
+                self._unstated(question, top),
             ]
             return Ranking(normalised, signals)
         views = self._encoder.encode(self._views(question), queries=True)
@@ -163,6 +167,7 @@ class Answerer:
             unknown,
             nearest,
             nearest_3,
+            self._unstated(question, top),
         ]
         return Ranking(fused, signals)
 
@@ -174,6 +179,11 @@ class Answerer:
     def _synonym_terms(self, kb: KnowledgeBase) -> set[str]:
         words = " ".join(f"{key} {' '.join(values)}" for key, values in kb.synonyms.items())
         return set(self._analyser.document(words))
+
+    def _unstated(self, question: str, index: int) -> float:
+        if index not in self._stated:
+            self._stated[index] = stated(self.kb.entries[index].searchable())
+        return float(unstated(asked(question), self._stated[index]))
 
     def _coverage(self, terms: set[str], index: int) -> float:
         return len(terms & self._terms[index]) / len(terms) if terms else 0.0
