@@ -43,8 +43,7 @@ from handlers.moderation.training.train import (
     DEFAULT_DATA,
     DEFAULT_SETS,
     DataMissing,
-    hand_written,
-    read_jsonl,
+    with_extra,
 )
 
 # Chosen on the train-a fold of benchmarks/moderation_cross_set.py and the short posts of the
@@ -158,9 +157,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=WEIGHTS_FILE)
     args = parser.parse_args(argv)
     try:
-        hand = hand_written(args.data, args.sets)
-        for path in args.extra:
-            hand.extend(read_jsonl(path))
+        hand = with_extra(args.data, args.sets, args.extra)
     except DataMissing as missing:
         print(missing.code, file=sys.stderr)
         return 2

@@ -76,6 +76,14 @@ def hand_written(data: Path, names: Iterable[str]) -> list[dict[str, Any]]:
     return rows
 
 
+def with_extra(data: Path, names: Iterable[str], extra: Iterable[Path]) -> list[dict[str, Any]]:
+    """The hand-written sets named, then an organisation's own labelled files."""
+    rows = hand_written(data, names)
+    for path in extra:
+        rows.extend(read_jsonl(path))
+    return rows
+
+
 def generated(path: Path, count: int, seed: int) -> list[dict[str, Any]]:
     if not path.is_file():
         rows = generate.generate(count, seed)
@@ -209,9 +217,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=MODEL_DIR)
     args = parser.parse_args(argv)
     try:
-        hand = hand_written(args.data, args.sets)
-        for path in args.extra:
-            hand.extend(read_jsonl(path))
+        hand = with_extra(args.data, args.sets, args.extra)
     except DataMissing as missing:
         print(missing.code, file=sys.stderr)
         return 2
