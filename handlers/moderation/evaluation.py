@@ -31,19 +31,55 @@ class Example:
     spans: tuple[tuple[int, int, str], ...]
 
 
+class BadLabelledFile(ValueError):
+    """A labelled file that cannot be read, with where and why, for the person who gave it."""
+
+
 def load(path: Path) -> list[Example]:
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return load_rows(json.loads(line) for line in lines if line.strip())
+    if not path.is_file():
+        what = "is a folder" if path.is_dir() else "does not exist"
+        raise BadLabelledFile(
+            f"{path} {what}: give a labelled FILE.jsonl (or --attachments DIR for files)"
+        )
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError:
+        raise BadLabelledFile(f"{path} is not UTF-8 text: give a labelled FILE.jsonl") from None
+    examples: list[Example] = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            examples.append(_example(len(examples) + 1, json.loads(line)))
+        except json.JSONDecodeError as error:
+            raise BadLabelledFile(f"{path}, line {number}: not JSON ({error.msg})") from None
+        except BadLabelledFile as error:
+            raise BadLabelledFile(f"{path}, line {number}: {error}") from None
+    return examples
 
 
 def load_rows(rows: Iterable[dict[str, Any]]) -> list[Example]:
     examples = []
     for number, row in enumerate(rows, start=1):
-        spans = tuple((s["start"], s["end"], s["type"]) for s in row.get("spans", []))
-        examples.append(
-            Example(str(row.get("id", number)), row["text"], row["label"] == "breach", spans)
-        )
+        try:
+            examples.append(_example(number, row))
+        except BadLabelledFile as error:
+            raise BadLabelledFile(f"row {number}: {error}") from None
     return examples
+
+
+def _example(number: int, row: Any) -> Example:
+    if not isinstance(row, dict) or not isinstance(row.get("text"), str):
+        raise BadLabelledFile('each line needs {"text": "...", "label": ..., "spans": [...]}')
+    if row.get("label") not in ("breach", "safe"):
+        raise BadLabelledFile(f'"label" must be "breach" or "safe", not {row.get("label")!r}')
+    try:
+        spans = tuple(
+            (int(s["start"]), int(s["end"]), str(s["type"])) for s in row.get("spans", [])
+        )
+    except (KeyError, TypeError, ValueError):
+        raise BadLabelledFile('each span needs "start", "end" and "type"') from None
+    return Example(str(row.get("id", number)), row["text"], row["label"] == "breach", spans)
 
 
 def score(examples: Sequence[Example], predictions: Sequence[Sequence[Finding]]) -> dict[str, Any]:
@@ -177,10 +213,14 @@ def run(args: argparse.Namespace) -> int:
     if args.file is None:
         print("eval moderation: give a labelled FILE.jsonl or --attachments DIR", file=sys.stderr)
         return 2
-    examples = load(args.file)
+    try:
+        examples = load(args.file)
+    except BadLabelledFile as bad:
+        print(f"eval moderation: {bad}", file=sys.stderr)
+        return 2
     recognisers = default_recognisers(learned=not args.rules_only)
     detector = Detector(DetectorSettings(sensitivity=args.sensitivity), recognisers)
-    layers = "rules+learned" if any(r.name == "learned" for r in recognisers) else "rules"
+    layers = "+".join(["rules", *(r.name for r in recognisers if r.name in ("learned", "context"))])
     predictions, speed = timed_scans(
         detector, [e.text for e in examples], rounds=max(1, args.rounds)
     )

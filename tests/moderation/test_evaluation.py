@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from handlers.moderation import evaluation
+from handlers.moderation.detector.recognisers import context_check
 from handlers.moderation.detector.recognisers.learned import model_available
 
 ROWS = [
@@ -111,8 +112,10 @@ def test_the_default_eval_measures_the_detector_the_bot_runs(
     evaluation.configure(parser)
     evaluation.run(parser.parse_args([str(dataset), "--rounds", "1"]))
     report = json.loads(capsys.readouterr().out)
-    expected = "rules+learned" if model_available() else "rules"
-    assert report["detector"] == expected
+    layers = ["rules", "learned"] if model_available() else ["rules"]
+    if context_check.available():
+        layers.append("context")
+    assert report["detector"] == "+".join(layers)
 
 
 def test_eval_on_attachments_prints_precision_recall_and_speed(
@@ -133,3 +136,32 @@ def test_eval_on_attachments_prints_precision_recall_and_speed(
     assert printed["files"] == 4 and printed["precision"] == 1.0 and printed["recall"] == 1.0
     assert printed["pages_per_second"] > 0 and printed["p95_seconds_per_file"] > 0
     assert set(printed["by_kind"]) == {"pdf", "docx"}
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        (None, "is a folder"),
+        ('{"text": "a", "label": "safe"}\n\n{"text": "b"', "line 3: not JSON"),
+        ('{"text": "a"}', 'line 1: "label" must be "breach" or "safe"'),
+        ('{"question": "a", "label": "safe"}', 'line 1: each line needs {"text"'),
+        (
+            '{"text": "a", "label": "breach", "spans": [{"start": 0}]}',
+            'line 1: each span needs "start", "end" and "type"',
+        ),
+    ],
+)
+def test_a_file_eval_cannot_read_gets_a_clear_error_not_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str | None, said: str
+) -> None:
+    given = tmp_path / "posts.jsonl"
+    if content is None:
+        given.mkdir()
+    else:
+        given.write_text(content, encoding="utf-8")
+    parser = argparse.ArgumentParser()
+    evaluation.configure(parser)
+    assert evaluation.run(parser.parse_args([str(given)])) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("eval moderation: ") and said in error
+    assert "Traceback" not in error
