@@ -42,7 +42,6 @@ from handlers.moderation.training import generate
 from handlers.moderation.training.train import (
     DEFAULT_DATA,
     DEFAULT_SETS,
-    DataMissing,
     with_extra,
 )
 
@@ -156,10 +155,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--words", action="store_true", help="rebuild the word vectors first")
     parser.add_argument("--out", type=Path, default=WEIGHTS_FILE)
     args = parser.parse_args(argv)
-    try:
-        hand = with_extra(args.data, args.sets, args.extra)
-    except DataMissing as missing:
-        print(missing.code, file=sys.stderr)
+    hand = with_extra(args.data, args.sets, args.extra)
+    if hand is None:
         return 2
     began = time.monotonic()
     if args.words or not WORDS_FILE.is_file():

@@ -76,11 +76,18 @@ def hand_written(data: Path, names: Iterable[str]) -> list[dict[str, Any]]:
     return rows
 
 
-def with_extra(data: Path, names: Iterable[str], extra: Iterable[Path]) -> list[dict[str, Any]]:
-    """The hand-written sets named, then an organisation's own labelled files."""
-    rows = hand_written(data, names)
-    for path in extra:
-        rows.extend(read_jsonl(path))
+def with_extra(
+    data: Path, names: Iterable[str], extra: Iterable[Path]
+) -> list[dict[str, Any]] | None:
+    """The hand-written sets named, then an organisation's own labelled files; None, after
+    saying on stderr which file is missing and what to pass, when one cannot be found."""
+    try:
+        rows = hand_written(data, names)
+        for path in extra:
+            rows.extend(read_jsonl(path))
+    except DataMissing as missing:
+        print(missing.code, file=sys.stderr)
+        return None
     return rows
 
 
@@ -216,10 +223,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--out", type=Path, default=MODEL_DIR)
     args = parser.parse_args(argv)
-    try:
-        hand = with_extra(args.data, args.sets, args.extra)
-    except DataMissing as missing:
-        print(missing.code, file=sys.stderr)
+    hand = with_extra(args.data, args.sets, args.extra)
+    if hand is None:
         return 2
     corpus = generated(args.generated, args.count, args.seed)
     began = time.monotonic()
