@@ -45,16 +45,10 @@ class Crypto:
 
     def encrypt(self, text: str) -> bytes:
         # a lone surrogate is kept as it came, never a reason to lose what was held
-        return self._fernet.encrypt(text.encode("utf-8", "surrogatepass"))
+        return self.encrypt_bytes(text.encode("utf-8", "surrogatepass"))
 
     def decrypt(self, token: bytes) -> str:
-        try:
-            return self._fernet.decrypt(token).decode("utf-8", "surrogatepass")
-        except InvalidToken as exc:
-            raise DecryptionFailed(
-                "cannot decrypt: none of the keys in PRACTICEBOT_SECRET_KEY opens it, or the "
-                "data is damaged"
-            ) from exc
+        return self.decrypt_bytes(token).decode("utf-8", "surrogatepass")
 
     def encrypt_bytes(self, data: bytes) -> bytes:
         """A held file's bytes (a photo, a PDF), encrypted like a held post's text."""
