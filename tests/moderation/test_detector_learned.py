@@ -70,6 +70,34 @@ def test_the_numpy_forward_pass_equals_thincs(small_model: Any) -> None:
         assert np.allclose(expected, got, atol=1e-4)
 
 
+def test_kept_token_rows_give_the_same_probabilities_even_when_the_store_fills(
+    small_model: Any,
+) -> None:
+    """The embedding of each token is kept between posts; a post read after many others (and
+    after the store filled and started again) gets exactly what a fresh tagger gives it (thinc's own forward pass)."""
+    recogniser = LearnedRecogniser(small_model)
+    texts = [
+        "Ottoline fell in the lounge",
+        "NHS 943 476 5919, ring her son",
+        "Mr Achterberg at 14 Elm Road",
+        "Ottoline fell again, ring Mr Achterberg",
+    ]
+    tagger = small_model.get_pipe("tagger")
+    docs = [add_features(small_model.make_doc(text)) for text in texts]
+    arrays = [doc.to_array(recogniser.columns) for doc in docs]
+    fresh = []
+    for doc in docs:
+        logits = tagger.model.predict([doc])[0]
+        expected = np.exp(logits - logits.max(axis=1, keepdims=True))
+        fresh.append(expected / expected.sum(axis=1, keepdims=True))
+    tiny = FastTagger(small_model.get_pipe("tagger").model, kept=8)  # fills on every post
+    roomy = FastTagger(small_model.get_pipe("tagger").model)
+    for _ in range(3):
+        for ids, expected in zip(arrays, fresh, strict=True):
+            assert np.allclose(tiny.probabilities(ids), expected, atol=1e-4)
+            assert np.allclose(roomy.probabilities(ids), expected, atol=1e-4)
+
+
 def test_training_writes_a_model_the_recogniser_loads(tmp_path: Path, small_model: Any) -> None:
     nlp = small_model
     train.save(nlp, tmp_path / "model", {"test": True})

@@ -4,6 +4,10 @@ spaCy runs a post through some forty small thinc layers; for a 20-word post thei
 overhead is most of the time. This reads the weights of the trained Tok2Vec (hash embeddings,
 maxout, layer norm, residual window convolutions) and the softmax once, and runs them as a few
 matrix products. A test holds it equal to thinc's own forward pass.
+
+The first two steps (the hash embeddings and the mixing layer) read one token at a time, from
+its ids alone, so their output for a token is kept: a post's common words cost a look-up, and
+only the blocks that read a window of words run on every post.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ def _layers(model: Any, name: str) -> list[Any]:
 
 
 class FastTagger:
-    def __init__(self, tagger_model: Any) -> None:
+    def __init__(self, tagger_model: Any, kept: int = 50_000) -> None:
         self._embeds = [
             (layer.attrs["seed"], layer.get_param("E"))
             for layer in _layers(tagger_model, "hashembed")
@@ -41,6 +45,9 @@ class FastTagger:
         softmax = _layers(tagger_model, "softmax")[0]
         self._out_w = softmax.get_param("W").T.copy()
         self._out_b = softmax.get_param("b")
+        # a token's ids -> its row in _store, the mixing layer's output for it
+        self._kept: dict[tuple[int, ...], int] = {}
+        self._store = np.zeros((kept, self._mixer[1][0].shape[0]), dtype=np.float32)
 
     @staticmethod
     def _maxout(layer: Any) -> tuple[np.ndarray, np.ndarray, int]:
@@ -86,13 +93,33 @@ class FastTagger:
             [padded[offset : offset + x.shape[0]] for offset in range(2 * width + 1)], axis=1
         )
 
-    def probabilities(self, ids: np.ndarray) -> np.ndarray:
-        """ids: (tokens, attributes) uint64, in the order the model was trained with."""
+    def _mixed(self, ids: np.ndarray) -> np.ndarray:
+        """The embedding and mixing layers, row by row, for tokens with these ids."""
         columns = []
         for column, (seed, table) in enumerate(self._embeds):
             keys = _OPS.hash(np.ascontiguousarray(ids[:, column]), seed) % table.shape[0]
             columns.append(table[keys].sum(axis=1))
-        x = self._apply(np.concatenate(columns, axis=1), *self._mixer)
+        return self._apply(np.concatenate(columns, axis=1), *self._mixer)
+
+    def _tokens(self, ids: np.ndarray) -> np.ndarray:
+        kept = self._kept
+        keys = [tuple(row) for row in ids.tolist()]
+        rows = [kept.get(key, -1) for key in keys]
+        missing = [i for i, row in enumerate(rows) if row < 0]
+        if missing:
+            if len(kept) + len(missing) > len(self._store):
+                kept.clear()  # full: start again, and this post's rows are all computed anew
+                missing = list(range(len(keys)))
+            mixed = self._mixed(ids[missing])
+            for i, vector in zip(missing, mixed, strict=True):
+                row = kept.setdefault(keys[i], len(kept))
+                self._store[row] = vector
+                rows[i] = row
+        return self._store[rows]
+
+    def probabilities(self, ids: np.ndarray) -> np.ndarray:
+        """ids: (tokens, attributes) uint64, in the order the model was trained with."""
+        x = self._tokens(ids)
         # thinc pads each post with zero rows as wide as the encoder sees, and the pad rows
         # change from block to block: do the same, then drop them.
         pad = self._window * len(self._blocks)
