@@ -183,8 +183,11 @@ class Reading:
         self.tokens = tokens_of(text)
         self.post = post_feature(lower)
         self._care: list[re.Match[str]] | None = None
+        self._ends = [token.end for token in self.tokens]
+        self._starts = [token.start for token in self.tokens]
         each = vectors.vectors[vectors.rows(token.lower for token in self.tokens)]
-        self._sums = np.concatenate([np.zeros((1, vectors.dims)), np.cumsum(each, axis=0)])
+        self._sums = np.zeros((len(self.tokens) + 1, vectors.dims))
+        np.cumsum(each, axis=0, out=self._sums[1:])
 
     @property
     def care(self) -> list[re.Match[str]]:
@@ -205,8 +208,8 @@ class Reading:
         """The candidate's words as hashed features, and the dense part: the vectors of the
         context either side, of the candidate itself, and of the nearest two words either side."""
         tokens, start, end = self.tokens, candidate.start, candidate.end
-        first = bisect.bisect_right(tokens, start, key=lambda t: t.end)
-        last = bisect.bisect_left(tokens, end, lo=first, key=lambda t: t.start)
+        first = bisect.bisect_right(self._ends, start)
+        last = bisect.bisect_left(self._starts, end, lo=first)
         inside = tokens[first:last]
         before = tokens[max(0, first - SIDE) : first]
         after = tokens[last : last + SIDE]
@@ -248,7 +251,19 @@ class Reading:
 
 
 def hashed(named: Sequence[str]) -> list[int]:
-    return [zlib.crc32(name.encode("utf-8")) % BITS for name in named]
+    known = _HASHED
+    found = []
+    for name in named:
+        bucket = known.get(name)
+        if bucket is None:
+            if len(known) > 200_000:
+                known.clear()
+            bucket = known[name] = zlib.crc32(name.encode("utf-8")) % BITS
+        found.append(bucket)
+    return found
+
+
+_HASHED: dict[str, int] = {}
 
 
 class ContextCheck:
