@@ -20,7 +20,13 @@ from bot.errors import ConfigError, StorageUnavailable
 log = logging.getLogger("bot.cli")
 
 
-def build_parser() -> argparse.ArgumentParser:
+# The commands the core defines itself; a command line that names one of them is parsed without
+# importing the features' commands (models, data tools), which would cost seconds at each start.
+BUILT_IN = frozenset({"run", "console", "check-config", "health", "db"})
+_TAKES_A_VALUE = frozenset({"--config", "--log-level"})
+
+
+def build_parser(plugin_commands: bool = True) -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--config", type=Path, default=argparse.SUPPRESS, help="path to practicebot.toml"
@@ -82,7 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     upgrade.set_defaults(func=cmd_db_upgrade)
 
     groups: dict[str, Any] = {}
-    for ep in plugins.found(plugins.COMMANDS):
+    for ep in plugins.found(plugins.COMMANDS) if plugin_commands else []:
         words = ep.name.split(".")
         command_plugin: plugins.CliCommand = ep.load()
         parent = sub
@@ -275,9 +281,22 @@ def _console(settings: Settings, script: str | None) -> int:
     return int(run_console(settings, script, secret.get_secret_value() if secret else None))
 
 
+def command_word(argv: Sequence[str]) -> str | None:
+    """The command a command line names (its first word that is neither an option nor the value
+    of --config or --log-level), or None."""
+    words = iter(argv)
+    for word in words:
+        if word in _TAKES_A_VALUE:
+            next(words, None)
+        elif not word.startswith("-"):
+            return word
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    given = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(plugin_commands=command_word(given) not in BUILT_IN)
+    args = parser.parse_args(given)
     from bot.logs import configure_logging
 
     level = getattr(args, "log_level", "INFO")

@@ -1,12 +1,20 @@
-"""Slack: slack-bolt AsyncApp; Socket Mode with SLACK_APP_TOKEN, else HTTP Events API."""
+"""Slack: slack-bolt AsyncApp; Socket Mode with SLACK_APP_TOKEN, else HTTP Events API.
+
+slack-bolt is imported only when the adapter is made: asking whether Slack is configured (every
+start, the console's too) costs nothing.
+"""
 
 from __future__ import annotations
 
-from adapters.slack.adapter import SlackAdapter
+from typing import TYPE_CHECKING, Any
+
 from bot.config import Settings
 from bot.errors import ConfigError
 from bot.plugins import AdapterPlugin, asked_for_by
 from bot.store import Store
+
+if TYPE_CHECKING:
+    from adapters.slack.adapter import SlackAdapter
 
 __all__ = ["SlackAdapter", "create", "plugin"]
 
@@ -32,6 +40,8 @@ def check(settings: Settings) -> None:
 
 def create(settings: Settings, store: Store, *, port: int = 3000) -> SlackAdapter:
     """The adapter for `python -m bot run`. The store is not needed: the core de-duplicates."""
+    from adapters.slack.adapter import SlackAdapter
+
     check(settings)
     s = settings.secrets
     assert s.SLACK_BOT_TOKEN is not None
@@ -51,3 +61,11 @@ def create(settings: Settings, store: Store, *, port: int = 3000) -> SlackAdapte
 
 
 plugin = AdapterPlugin("slack", configured, check, create)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "SlackAdapter":
+        from adapters.slack.adapter import SlackAdapter
+
+        return SlackAdapter
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

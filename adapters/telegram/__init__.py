@@ -1,4 +1,6 @@
-"""Telegram: python-telegram-bot v22, long polling by default, webhook when configured."""
+"""Telegram: python-telegram-bot v22, long polling by default, webhook when configured.
+
+python-telegram-bot is imported only when the adapter is made (or its webhook checked)."""
 
 from __future__ import annotations
 
@@ -9,11 +11,15 @@ import re
 # it parses. Our code reads both forms (adapters/telegram/errors.py: seconds).
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
-from adapters.telegram.adapter import DEFAULT_API_URL, TelegramAdapter, Webhook
+from typing import TYPE_CHECKING, Any
+
 from bot.config import Settings
 from bot.errors import ConfigError
 from bot.plugins import AdapterPlugin, asked_for_by
 from bot.store import Store
+
+if TYPE_CHECKING:
+    from adapters.telegram.adapter import TelegramAdapter, Webhook
 
 __all__ = ["TelegramAdapter", "create", "plugin"]
 
@@ -32,6 +38,8 @@ def check(settings: Settings) -> None:
 
 def create(settings: Settings, store: Store, *, port: int = 3000) -> TelegramAdapter:
     """The adapter for `python -m bot run`. The store is not needed: Telegram keeps the offset."""
+    from adapters.telegram.adapter import DEFAULT_API_URL, TelegramAdapter
+
     webhook = _webhook(settings, port)
     secrets = settings.secrets
     assert secrets.TELEGRAM_BOT_TOKEN is not None
@@ -64,8 +72,18 @@ def _webhook(settings: Settings, port: int) -> Webhook | None:
             raise ConfigError(
                 "TELEGRAM_WEBHOOK_SECRET: 1-256 characters of A-Z, a-z, 0-9, _ and - only"
             )
+        from adapters.telegram.adapter import Webhook
+
         webhook = Webhook(url=url, secret=secret.get_secret_value(), port=port)
     return webhook
 
 
 plugin = AdapterPlugin("telegram", configured, check, create)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "TelegramAdapter":
+        from adapters.telegram.adapter import TelegramAdapter
+
+        return TelegramAdapter
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -193,3 +193,35 @@ def test_check_config_connect_says_whether_the_database_answers(tmp_path: Path) 
     assert run_cli("db", "upgrade", cwd=tmp_path).returncode == 0
     made = run_cli("check-config", "--connect", cwd=tmp_path)
     assert made.returncode == 0 and "database sqlite+aiosqlite (answers)" in made.stdout
+
+
+def test_a_mistyped_command_is_named_with_every_command_the_features_add(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from bot import cli
+
+    with pytest.raises(SystemExit) as stopped:
+        cli.main(["--config", "run", "consol"])
+    assert stopped.value.code == 2
+    error = capsys.readouterr().err
+    assert "invalid choice: 'consol'" in error
+    for command in ("console", "check-config", "eval", "kb", "enrol", "keys"):
+        assert f"'{command}'" in error
+
+
+@pytest.mark.parametrize(
+    ("argv", "word"),
+    [
+        (["console", "--script", "-"], "console"),
+        (["--config", "run", "check-config"], "check-config"),
+        (["--log-level", "DEBUG", "eval", "moderation", "f.jsonl"], "eval"),
+        (["--config=x.toml", "health"], "health"),
+        (["--help"], None),
+    ],
+)
+def test_the_command_a_line_names_is_found_past_the_options_and_their_values(
+    argv: list[str], word: str | None
+) -> None:
+    from bot.cli import command_word
+
+    assert command_word(argv) == word
