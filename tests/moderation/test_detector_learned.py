@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -183,3 +184,31 @@ def test_staff_names_are_never_reported_by_the_model() -> None:
     post = "Ottoline fell in the lounge last night"
     detector = Detector(DetectorSettings(staff_names=frozenset({"Ottoline"})))
     assert not any(post[f.start : f.end] == "Ottoline" for f in detector.scan(post))
+
+
+def test_a_tagger_fitted_without_a_set_is_trained_once_then_reused(tmp_path: Path) -> None:
+    """The second look's training reads each hand-written set with a tagger fitted without it;
+    those taggers take minutes each, so a second run (or the benchmark) reuses them."""
+    data = tmp_path / "data"
+    data.mkdir()
+    for name, seed in (("one", 1), ("two", 2)):
+        rows = generate.generate(20, seed=seed)
+        (data / f"confidentiality-{name}.jsonl").write_text(
+            "".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8"
+        )
+    corpus = generate.generate(60, seed=3)
+    lines: list[str] = []
+    folds = tmp_path / "folds"
+    first = train.tagger_on(["two"], corpus, data, folds, epochs=1, log=lines.append)
+    assert lines and (folds / "on-two" / "config.cfg").is_file()
+    assert model_meta(folds / "on-two")["fitted_on"] == ["two"]
+    lines.clear()
+    again = train.tagger_on(["two"], corpus, data, folds, epochs=1, log=lines.append)
+    assert lines == []  # loaded, not trained
+    text = "Ottoline fell in the lounge"
+    assert np.allclose(
+        LearnedRecogniser(first).tag(text)[2], LearnedRecogniser(again).tag(text)[2], atol=1e-6
+    )
+    train.tagger_on(["one", "two"], corpus, data, folds, epochs=1, log=lines.append)
+    assert lines  # fitted on other sets: a model of its own
+    assert (folds / "on-one+two" / "config.cfg").is_file()
