@@ -128,3 +128,34 @@ def test_invisible_characters_anywhere_keep_the_span_on_the_original_text(
 def test_full_width_digits_are_read_as_digits() -> None:
     text = "NHS ９４３ ４７６ ５９１９ please"
     assert found(text) == [("NHS_NUMBER", "９４３ ４７６ ５９１９")]
+
+
+_CARE_PIECES = ["fell", "meds", "her son", "visit", "ward", "lunch", "Rosa", " ", ", ", "hospital"]
+
+
+@given(
+    pieces=st.lists(st.sampled_from(_CARE_PIECES), max_size=40),
+    start=st.integers(0, 300),
+    width=st.integers(0, 40),
+)
+@settings(max_examples=300, deadline=None)
+def test_the_care_word_named_in_a_reason_is_the_nearest_one(
+    pieces: list[str], start: int, width: int
+) -> None:
+    """The moderator's card says 'in a post about a fall' from the care word nearest the
+    finding; the quick search (one pass per post) names the same word as reading them all."""
+
+    from handlers.moderation.detector.recognisers.cues import CARE, CareWords
+
+    lower = " ".join(pieces).lower()
+    end = start + width
+
+    def nearest_by_reading_all() -> str | None:
+        best: tuple[int, str] | None = None
+        for match in CARE.finditer(lower):
+            distance = min(abs(match.start() - end), abs(start - match.end()))
+            if best is None or distance < best[0]:
+                best = (distance, match.group())
+        return best[1] if best else None
+
+    assert CareWords(lower).nearest(start, end) == nearest_by_reading_all()

@@ -11,7 +11,7 @@ from handlers.moderation.detector.lexicon import names, zipf
 from handlers.moderation.detector.recogniser import Hit, Recogniser
 from handlers.moderation.detector.recognisers.address import AddressRecogniser
 from handlers.moderation.detector.recognisers.case_ref import CaseRefRecogniser
-from handlers.moderation.detector.recognisers.cues import topic_of, topic_words
+from handlers.moderation.detector.recognisers.cues import care_words, topic_of, topic_words
 from handlers.moderation.detector.recognisers.dob import DateOfBirthRecogniser
 from handlers.moderation.detector.recognisers.email import EmailRecogniser
 from handlers.moderation.detector.recognisers.nhs import NhsNumberRecogniser
@@ -143,7 +143,7 @@ def _sharpened(doc: Document, hit: Hit) -> str:
     moderator reads what the post is about (one care word, never the words that identify)."""
     if not hit.reason.endswith(_GENERIC_TOPIC):
         return hit.reason
-    topic = topic_of(doc.lower, hit.start, hit.end)
+    topic = topic_of(doc.lower, hit.start, hit.end, care_words(doc))
     if topic is None:
         return hit.reason
     return f"{hit.reason[: -len('care')]}{topic_words(topic)}"

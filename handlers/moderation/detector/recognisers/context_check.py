@@ -32,7 +32,7 @@ import numpy as np
 from handlers.moderation.detector.document import Document
 from handlers.moderation.detector.lexicon import is_first_name, is_last_name, zipf
 from handlers.moderation.detector.recogniser import Hit
-from handlers.moderation.detector.recognisers.cues import CARE
+from handlers.moderation.detector.recognisers.cues import care_words
 from handlers.moderation.detector.recognisers.learned import MODEL_DIR, post_feature, reason_for
 from handlers.moderation.detector.settings import DetectorSettings
 
@@ -182,18 +182,11 @@ class Reading:
         self.lower = lower
         self.tokens = tokens_of(text)
         self.post = post_feature(lower)
-        self._care: list[re.Match[str]] | None = None
         self._ends = [token.end for token in self.tokens]
         self._starts = [token.start for token in self.tokens]
         each = vectors.vectors[vectors.rows(token.lower for token in self.tokens)]
         self._sums = np.zeros((len(self.tokens) + 1, vectors.dims))
         np.cumsum(each, axis=0, out=self._sums[1:])
-
-    @property
-    def care(self) -> list[re.Match[str]]:
-        if self._care is None:
-            self._care = list(CARE.finditer(self.lower))
-        return self._care
 
     def _sum(self, first: int, last: int, then: int = 0, end: int = 0) -> np.ndarray:
         """The normalised sum of the vectors of tokens [first, last) and [then, end)."""
@@ -306,7 +299,7 @@ class ContextCheck:
                     candidate.end,
                     round(0.5 + 0.45 * belief, 2),
                     reason_for(
-                        "PERSON", found, doc.lower, candidate.start, candidate.end, reading.care
+                        "PERSON", found, doc.lower, candidate.start, candidate.end, care_words(doc)
                     ),
                 )
 

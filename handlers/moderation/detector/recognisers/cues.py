@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import bisect
 import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from handlers.moderation.detector.document import Document
 
 FAMILY = (
     r"son|daughter|husband|wife|partner|brother|sister|nephew|niece|aunt|auntie|uncle|grandson|"
@@ -70,16 +75,42 @@ _TOPICS = (
 )
 
 
-def topic_of(
-    lower: str, start: int, end: int, matches: list[re.Match[str]] | None = None
-) -> str | None:
+class CareWords:
+    """The care words of one post, in order, found once: the nearest to each finding is then a
+    binary search, so a long pasted document with many findings stays linear."""
+
+    def __init__(self, lower: str) -> None:
+        self.matches = list(CARE.finditer(lower))
+        self._starts = [match.start() for match in self.matches]
+        self._ends = [match.end() for match in self.matches]
+
+    def nearest(self, start: int, end: int) -> str | None:
+        """The care word nearest [start, end) (the first of equals). A word wholly before the
+        finding is nearer the closer its end; one wholly after, the closer its start; so only the
+        last before, the first after and those between can be nearest."""
+        if not self.matches:
+            return None
+        first = max(0, bisect.bisect_right(self._ends, start) - 1)
+        last = min(len(self.matches) - 1, bisect.bisect_left(self._starts, end))
+        best: tuple[int, str] | None = None
+        for index in range(first, last + 1):
+            distance = min(abs(self._starts[index] - end), abs(start - self._ends[index]))
+            if best is None or distance < best[0]:
+                best = (distance, self.matches[index].group())
+        return best[1] if best else None
+
+
+def care_words(doc: Document) -> CareWords:
+    """The post's care words, found once per post whoever asks first."""
+    found: CareWords | None = doc.notes.get("care words")
+    if found is None:
+        found = doc.notes["care words"] = CareWords(doc.lower)
+    return found
+
+
+def topic_of(lower: str, start: int, end: int, care: CareWords | None = None) -> str | None:
     """The care word nearest a finding, so a moderator reads 'in a post about a fall'."""
-    best: tuple[int, str] | None = None
-    for match in CARE.finditer(lower) if matches is None else matches:
-        distance = min(abs(match.start() - end), abs(start - match.end()))
-        if best is None or distance < best[0]:
-            best = (distance, match.group())
-    return best[1] if best else None
+    return (care or CareWords(lower)).nearest(start, end)
 
 
 def topic_words(word: str) -> str:

@@ -21,7 +21,14 @@ from handlers.moderation.detector.findings import noun
 from handlers.moderation.detector.lexicon import is_first_name, is_last_name, zipf
 from handlers.moderation.detector.recogniser import Hit
 from handlers.moderation.detector.recognisers.context import PERSONAL, SERVICE, office_number_before
-from handlers.moderation.detector.recognisers.cues import CARE, COLLEAGUE, topic_of, topic_words
+from handlers.moderation.detector.recognisers.cues import (
+    CARE,
+    COLLEAGUE,
+    CareWords,
+    care_words,
+    topic_of,
+    topic_words,
+)
 from handlers.moderation.detector.settings import DetectorSettings
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "model"
@@ -90,10 +97,10 @@ def reason_for(
     lower: str,
     start: int,
     end: int,
-    matches: list[re.Match[str]] | None = None,
+    care: CareWords | None = None,
 ) -> str:
     words = "a first name" if kind == "PERSON" and " " not in text.strip() else noun(kind)
-    topic = topic_of(lower, start, end, matches) if kind in {"PERSON", "QUASI"} else None
+    topic = topic_of(lower, start, end, care) if kind in {"PERSON", "QUASI"} else None
     if topic and kind in {"PERSON", "QUASI"}:
         return f"{words}, in a post about {topic_words(topic)}"
     return f"{words}, read from the words around it"
@@ -342,7 +349,6 @@ class LearnedRecogniser:
         staff = {name.lower() for name in settings.staff_names}
         beliefs: list[tuple[list[int], list[int], list[float]]] = []
         doc.notes[self.name] = beliefs
-        care: list[re.Match[str]] | None = None
         for offset in range(0, max(1, min(len(text), _MOST)), _WINDOW):
             piece = text[offset : offset + _WINDOW]
             if not piece.strip():
@@ -366,14 +372,12 @@ class LearnedRecogniser:
                     continue  # an invoice, ticket or order number: the office's, not a person's
                 if self._policy_gates and not self._fits_policy(doc, kind, found, start, end):
                     continue
-                if care is None:
-                    care = list(CARE.finditer(doc.lower))
                 yield Hit(
                     kind,
                     start,
                     end,
                     round(0.5 + 0.45 * belief, 2),
-                    reason_for(kind, found, doc.lower, start, end, care),
+                    reason_for(kind, found, doc.lower, start, end, care_words(doc)),
                 )
 
 
