@@ -13,6 +13,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
@@ -52,12 +53,25 @@ class Rooms:
     async def register(
         self, chat: Chat, role: ChatRole, options: dict[str, Any] | None = None
     ) -> None:
-        async with self._writing() as s:
-            row = await s.scalar(
-                select(ChatRecord).where(
-                    ChatRecord.platform == chat.platform, ChatRecord.chat_id == chat.id
-                )
+        """Give a chat its role. Instances starting together on one database may all register
+        the chats of the config at once: one adds the row, the others update it."""
+        try:
+            await self._register(chat, role, options)
+        except IntegrityError:
+            # another instance added this chat between our look and our write: update theirs
+            await self._register(chat, role, options)
+
+    async def _existing(self, s: AsyncSession, chat: Chat) -> ChatRecord | None:
+        found: ChatRecord | None = await s.scalar(
+            select(ChatRecord).where(
+                ChatRecord.platform == chat.platform, ChatRecord.chat_id == chat.id
             )
+        )
+        return found
+
+    async def _register(self, chat: Chat, role: ChatRole, options: dict[str, Any] | None) -> None:
+        async with self._writing() as s:
+            row = await self._existing(s, chat)
             if row is None:
                 s.add(
                     ChatRecord(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import inspect
 
 from bot.clock import ManualClock
@@ -45,3 +47,24 @@ async def test_members_remember_reachability_and_time_zone(store: Store) -> None
     assert await members.is_reachable(ALICE)
     await members.set_timezone(ALICE, "Europe/London")
     assert await members.timezone(ALICE) == "Europe/London"
+
+
+async def test_two_instances_registering_one_chat_at_once_both_start(store: Store) -> None:
+    """Bot processes starting together register the config's chats together: the one that
+    looked before the other's row was written must update that row, not stop with an error."""
+    first, second = Rooms(store, ManualClock()), Rooms(store, ManualClock())
+    real = second._existing
+    looked = False
+
+    async def looked_too_early(s: Any, chat: Chat) -> Any:
+        nonlocal looked
+        if not looked:
+            looked = True
+            await first.register(chat, ChatRole.PRACTICE_GROUP)  # lands between look and write
+            return None
+        return await real(s, chat)
+
+    second._existing = looked_too_early  # type: ignore[method-assign]
+    await second.register(GROUP, ChatRole.PRACTICE_GROUP, {"mode": "audit"})
+    assert await second.all("test", ChatRole.PRACTICE_GROUP) == [GROUP]
+    assert (await second.options(GROUP))["mode"] == "audit"
