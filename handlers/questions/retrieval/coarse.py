@@ -3,9 +3,9 @@ of the vectors, with a bound on how far each can be from the exact one, so that 
 that could come first are scored exactly (dense.py `DenseIndex.fuse`). The answers are the exact
 ones; only the work changes.
 
-Reading the float32 vectors is what costs: 39,000 phrasings (5,000 passages) are 60 MB, 2.5-6 ms
-a question on one core of an AMD EPYC without AVX-512, bound by memory. The int8 copy is 15 MB
-and onnxruntime's integer product reads it in about 0.6 ms there.
+Reading the float32 vectors is what costs: 39,000 phrasings (5,000 passages) are 60 MB, 2.5-12 ms
+a question on one core of a shared AMD EPYC without AVX-512, bound by memory. The int8 copy is
+15 MB and onnxruntime's integer product reads it in 0.6-1.2 ms there.
 
 The bound: the question q is quantised to ã and a phrasing p to p̃, and the copy gives ã·p̃
 exactly (integers). q·p - ã·p̃ = (q - ã)·p + ã·(p - p̃), so it is at most |q - ã|·|p| +
