@@ -6,6 +6,8 @@ bands are fitted on the other sets (as `eval questions --fit` fits them), then t
 
 The default sets are the 682 questions the shipped calibration is fitted on: the dev and train
 sets of ../shared/data and our two written sets. Prints one JSON object per set, then their mean.
+`shown_right_ceiling` is what a perfect close band could show, given what the sure band answers
+(see `ceiling`): where it is below the target, no better choice of who gets choices reaches it.
 
 `--by-kb` also holds out guidance: the knowledge base's entries are split in two halves by their
 source document (whole documents, so a topic is on one side), and each set is scored on one half
@@ -34,7 +36,7 @@ from handlers.questions.evaluation import (
 )
 from handlers.questions.kb import KnowledgeBase
 from handlers.questions.retrieval.answerer import Answerer, Ranking, floor_signal, signal_names
-from handlers.questions.retrieval.calibration import fit_bands
+from handlers.questions.retrieval.calibration import ANSWER, CHOICES_SHARE, fit_bands
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
@@ -54,6 +56,7 @@ KEYS = (
     "shown_right",
     "choices_offered",
     "escalated",
+    "shown_right_ceiling",
 )
 
 
@@ -115,7 +118,21 @@ def held_out(fit_sets: list[Scored], test: Scored, answerer: Answerer, retriever
         reply, read = answerer.decide(row.question, ranking, bands)
         replies.append(reply)
         ranked.append([answerer.kb.entries[i].id for i in read.top(3)])
-    return figures(test.rows, ranked, replies)
+    return figures(test.rows, ranked, replies) | {
+        "shown_right_ceiling": ceiling(test, ranked, replies)
+    }
+
+
+def ceiling(test: Scored, ranked: list[list[str]], replies: list[str]) -> float:
+    """Shown right if the close band chose perfectly: the questions answered outright as they
+    are, and choices offered, within CHOICES_SHARE of the questions, only to those of the rest
+    with a right entry among the first three. What the sure band leaves bounds what any close
+    band can show."""
+    first, among, scoped = labels(test.rows, ranked)
+    answered = np.asarray(replies) == ANSWER
+    right_left = int(((among == 1) & ~answered).sum())
+    shown = int(((first == 1) & answered).sum()) + min(right_left, int(CHOICES_SHARE * len(first)))
+    return round(shown / max(int(scoped.sum()), 1), 4)
 
 
 def main() -> None:

