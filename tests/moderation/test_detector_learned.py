@@ -212,3 +212,16 @@ def test_a_tagger_fitted_without_a_set_is_trained_once_then_reused(tmp_path: Pat
     train.tagger_on(["one", "two"], corpus, data, folds, epochs=1, log=lines.append)
     assert lines  # fitted on other sets: a model of its own
     assert (folds / "on-one+two" / "config.cfg").is_file()
+
+
+@needs_model
+def test_the_detector_keeps_numpys_blas_on_one_thread() -> None:
+    """Several bot processes share a machine's cores; BLAS threads spinning after each of the
+    tagger's small products took most of their CPU (benchmarks/cluster.py). Once a detector is
+    made, numpy's products run on one thread."""
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    with threadpool_limits(limits=2, user_api="blas"):
+        Detector()
+        threads = [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+    assert threads and all(count == 1 for count in threads)

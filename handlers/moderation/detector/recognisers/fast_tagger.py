@@ -30,6 +30,12 @@ def _layers(model: Any, name: str) -> list[Any]:
 
 class FastTagger:
     def __init__(self, tagger_model: Any, kept: int = 50_000) -> None:
+        from threadpoolctl import threadpool_limits
+
+        # Products of 40 x 192 by 192 x 192 gain nothing from more threads, and BLAS threads
+        # spin after each: three bot processes on two cores spent 47 ms of CPU a post, most of
+        # it there, and answered their platforms too late (benchmarks/cluster.py).
+        threadpool_limits(limits=1, user_api="blas")
         self._embeds = [
             (layer.attrs["seed"], layer.get_param("E"))
             for layer in _layers(tagger_model, "hashembed")
