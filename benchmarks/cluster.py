@@ -453,6 +453,7 @@ def analyse(
     delivery_ids: dict[str, int],
     faults: Faults,
     mixed_started: float,
+    held_ids: dict[tuple[str, str, str], int],
 ) -> dict[str, Any]:
     sent = [s for s in platforms.sent if s.tries and s.tries[0][0] >= mixed_started]
     lost: Counter[str] = Counter()
@@ -466,12 +467,8 @@ def analyse(
         if c.method == "chat.delete" and c.status == 200
     )
     s_posts = [c.params for c in slack.calls if c.method == "chat.postMessage" and c.status == 200]
-    s_cards = Counter(
-        tag
-        for p in s_posts
-        if p.get("channel") == S_MODS
-        for tag in re.findall(r"bench\d{6}", str(p.get("text")))
-    )
+    # A card names its held post in its buttons; the preview may hide the post's own words.
+    s_cards = Counter(held_id(p) for p in s_posts if p.get("channel") == S_MODS)
     s_replies = Counter(
         p.get("channel") for p in s_posts if str(p.get("channel", "")).startswith("D")
     )
@@ -482,12 +479,7 @@ def analyse(
         for c in telegram.calls
         if c.method == "deleteMessage" and c.params.get("_ok")
     )
-    t_cards = Counter(
-        tag
-        for p in t_sent
-        if int(p["chat_id"]) == T_MODS["id"]
-        for tag in re.findall(r"bench\d{6}", str(p.get("text")))
-    )
+    t_cards = Counter(held_id(p) for p in t_sent if int(p["chat_id"]) == T_MODS["id"])
     t_replies = Counter(int(p["chat_id"]) for p in t_sent if int(p["chat_id"]) > 0)
     t_quoted = Counter(
         (p.get("reply_parameters") or {}).get("message_id") for p in t_sent if int(p["chat_id"]) < 0
@@ -499,8 +491,10 @@ def analyse(
             return 1 if s.key in done_keys else 0
         if s.kind == "breach":
             if s.platform == "slack":
-                return min(s_deletes[(r["channel"], r["ts"])], 1) * s_cards[r["tag"]]
-            return min(t_deletes[(r["chat"], r["message_id"])], 1) * t_cards[r["tag"]]
+                held = held_ids.get(("slack", r["channel"], r["ts"]))
+                return min(s_deletes[(r["channel"], r["ts"])], 1) * s_cards[held]
+            held = held_ids.get(("telegram", str(r["chat"]), str(r["message_id"])))
+            return min(t_deletes[(r["chat"], r["message_id"])], 1) * t_cards[held]
         if s.kind == "dm_question":
             return s_replies[r["channel"]] if s.platform == "slack" else t_replies[r["chat"]]
         if s.kind == "thread_question":
@@ -622,6 +616,30 @@ def analyse(
     }
 
 
+def held_id(params: dict[str, Any]) -> int | None:
+    """The held post a moderators' card is about, read from its buttons (`mod:<decision>:<id>`)."""
+    blocks = params.get("blocks")
+    if isinstance(blocks, str):
+        blocks = json.loads(blocks)
+    markup = params.get("reply_markup") or {}
+    if isinstance(markup, str):
+        markup = json.loads(markup)
+    values = [
+        *(
+            e.get("value", "")
+            for b in blocks or ()
+            if b.get("type") == "actions"
+            for e in b["elements"]
+        ),
+        *(b.get("callback_data", "") for row in markup.get("inline_keyboard", []) for b in row),
+    ]
+    for value in values:
+        found = re.fullmatch(r"mod:[a-z]+:(\d+)", value)
+        if found:
+            return int(found.group(1))
+    return None
+
+
 async def delivered_markers(slack: BenchSlack, telegram: BenchTelegram) -> dict[str, int]:
     """Learning tasks seen at the fakes, by the delivery id their buttons carry."""
     seen: Counter[str] = Counter()
@@ -736,6 +754,10 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 text("SELECT key, id FROM learning_deliveries WHERE kind = 'task'")
             )
             delivery_ids = {k: i for k, i in rows.all()}
+            rows = await s.execute(
+                text("SELECT platform, chat_id, message_id, id FROM moderation_held_posts")
+            )
+            held_ids = {(p, c, m): i for p, c, m, i in rows.all()}
         while time.monotonic() < deadline:
             seen = await delivered_markers(slack, telegram)
             if sum(1 for k in due if seen.get(str(delivery_ids.get(k)), 0)) >= len(due):
@@ -752,6 +774,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             delivery_ids,
             faults,
             began,
+            held_ids,
         )
         await store.stop()
         return {
