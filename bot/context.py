@@ -11,6 +11,7 @@ from bot.adapter import Capabilities
 from bot.clock import Clock
 from bot.config import Settings
 from bot.crypto import Crypto
+from bot.effects import handling
 from bot.errors import ConfigError
 from bot.events import Message
 from bot.members import Members
@@ -70,7 +71,10 @@ class Context:
         return self.crypto_key
 
     async def act(self, action: Action, *, wait: bool = True) -> Result:
-        return await self.outbox.act(action, wait=wait)
+        effects = handling()
+        if effects is None:  # a scheduled job, a start-up step: not an event's handling
+            return await self.outbox.act(action, wait=wait)
+        return await effects.act(action, lambda: self.outbox.act(action, wait=wait))
 
     def capabilities(self, platform: str) -> Capabilities:
         return self.outbox.adapter(platform).capabilities

@@ -25,12 +25,13 @@ import time
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from types import TracebackType
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from bot.context import Context
+from bot.effects import Effects, purge_effects
 from bot.errors import SendAgain, StorageUnavailable
 from bot.events import Event
 from bot.store.models import ProcessedEvent
@@ -39,6 +40,8 @@ log = logging.getLogger("bot.pipeline")
 
 T = TypeVar("T")
 
+NEW: Literal["new"] = "new"  # a claim recorded afresh
+RETAKEN: Literal["retaken"] = "retaken"  # a lapsed claim taken over: part may be done already
 CLAIM_LEASE = timedelta(seconds=30)  # a claim not kept alive this long belongs to a dead process
 RECORD_RETRIES = (0.1, 0.3)  # seconds: quick, since the platform is waiting for its answer
 IN_PROGRESS_WAIT = 1.0  # seconds to wait for another instance that is handling the same event
@@ -99,11 +102,11 @@ class Intake:
         except SendAgain as exc:
             self._log(event, "send_again", started, reason=str(exc))
             raise
-        if not fresh:
+        if fresh is False:
             self._log(event, "duplicate", started)
             return
         self.in_hand += 1
-        work = asyncio.ensure_future(self._work(event, started))
+        work = asyncio.ensure_future(self._work(event, started, retaken=fresh == RETAKEN))
         work.add_done_callback(self._out_of_hand)
         left = None if answer_within is None else answer_within - (time.perf_counter() - started)
         try:
@@ -139,8 +142,11 @@ class Intake:
 
     # -- record -----------------------------------------------------------------------------
 
-    async def _record(self, event: Event, started: float, answer_within: float | None) -> bool:
-        """True: ours to handle. False: handled before. SendAgain otherwise."""
+    async def _record(
+        self, event: Event, started: float, answer_within: float | None
+    ) -> Literal[False, "new", "retaken"]:
+        """NEW or RETAKEN (an earlier handling may have done part of it): ours to handle. False:
+        handled before. SendAgain otherwise."""
         for delay in (*RECORD_RETRIES, None):
             try:
                 return await self._claim(event, started, answer_within)
@@ -156,10 +162,12 @@ class Intake:
                 await asyncio.sleep(delay)
         raise AssertionError("unreachable")
 
-    async def _claim(self, event: Event, started: float, answer_within: float | None) -> bool:
+    async def _claim(
+        self, event: Event, started: float, answer_within: float | None
+    ) -> Literal[False, "new", "retaken"]:
         key = event.dedup_key
         if await self._insert(key):
-            return True
+            return NEW
         wait = IN_PROGRESS_WAIT
         if answer_within is not None:
             wait = min(wait, answer_within / 2 - (time.perf_counter() - started))
@@ -167,7 +175,7 @@ class Intake:
         while True:
             state = await self._take_over_or_read(key)
             if state is not None:
-                return state
+                return RETAKEN if state else False
             if time.perf_counter() >= deadline:
                 raise SendAgain("another instance is still handling it")
             await asyncio.sleep(0.05)
@@ -207,10 +215,12 @@ class Intake:
 
     # -- handle and finish ------------------------------------------------------------------
 
-    async def _work(self, event: Event, started: float) -> None:
+    async def _work(self, event: Event, started: float, *, retaken: bool) -> None:
         keep_alive = asyncio.create_task(self._keep_alive(event.dedup_key))
+        ctx = self._ctx
         try:
-            await self._pipeline(event)
+            with Effects(ctx.store, ctx.clock, event.dedup_key, retaken=retaken):
+                await self._pipeline(event)
         except Exception as exc:
             if from_database(exc):
                 await self._let_go(event.dedup_key)
@@ -251,13 +261,16 @@ class Intake:
             )
 
     async def _let_go(self, key: str) -> None:
-        """Best effort: with the database away this fails too, and the claim lapses instead."""
+        """The claim lapses now, so the re-send takes it over at once, knowing that part of the
+        work may be done (`bot/effects.py`). Best effort: with the database away this fails too,
+        and the claim lapses in its own time instead."""
+        lapsed = self._ctx.clock.now() - CLAIM_LEASE - timedelta(seconds=1)
         try:
             async with asyncio.timeout(2), self._ctx.store.autocommit() as conn:
                 await conn.execute(
-                    delete(ProcessedEvent).where(
-                        ProcessedEvent.key == key, ProcessedEvent.done.is_(False)
-                    )
+                    update(ProcessedEvent)
+                    .where(ProcessedEvent.key == key, ProcessedEvent.done.is_(False))
+                    .values(claimed_at=lapsed)
                 )
         except Exception as exc:
             if not (from_database(exc) or isinstance(exc, TimeoutError)):
@@ -282,13 +295,15 @@ class Intake:
 
 
 async def purge_processed_events(ctx: Context) -> int:
-    """Forget event ids older than `bot.processed_events_days`: no platform re-sends them."""
+    """Forget event ids, and the actions their handling noted, older than
+    `bot.processed_events_days`: no platform re-sends them."""
     cutoff = ctx.clock.now() - timedelta(days=ctx.settings.bot.processed_events_days)
     async with ctx.store.session() as s:
         gone = await s.execute(delete(ProcessedEvent).where(ProcessedEvent.claimed_at < cutoff))
     count = int(getattr(gone, "rowcount", 0) or 0)
-    if count:
-        log.info("processed event ids purged", extra={"count": count})
+    effects = await purge_effects(ctx.store, cutoff)
+    if count or effects:
+        log.info("processed event ids purged", extra={"count": count, "effects": effects})
     return count
 
 

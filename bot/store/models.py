@@ -20,6 +20,17 @@ class ProcessedEvent(Base):
     done: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
+class EventEffect(Base):
+    """An action an event's handling performed (`bot/effects.py`): a hash, never its text."""
+
+    __tablename__ = "event_effects"
+
+    event_key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    mark: Mapped[str] = mapped_column(String(64), primary_key=True)
+    message_id: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
 class ChatRecord(Base):
     __tablename__ = "chats"
     __table_args__ = (UniqueConstraint("platform", "chat_id"),)

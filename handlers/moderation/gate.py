@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from bot.actions import Delete, PrivateNotice, PrivateVia, Send, Update
 from bot.config import ChatRole
 from bot.context import Context, Redaction
+from bot.effects import handling
 from bot.errors import ActionNotPermitted, ConfigError
 from bot.events import Message, MessageEdited
 from handlers.moderation.attachments import AttachmentReader
@@ -152,7 +153,7 @@ class ModerationGate:
         removed = mode == "enforce" and await self._remove(ctx, event)
         redacted = redact(event.screened_text, findings)
         file_lines = [line for f in files for line in f.card_lines()]
-        post = await self._held.add(
+        post = await self._held_before_a_crash(event) or await self._held.add(
             HeldPost(
                 platform=event.platform,
                 chat_id=event.chat.id,
@@ -195,6 +196,14 @@ class ModerationGate:
                 PrivateNotice(user=event.user, text=text, context=event.chat, prefer=PrivateVia.DM)
             )
         await self._send_card(ctx, post)
+
+    async def _held_before_a_crash(self, event: Message) -> HeldPost | None:
+        """An instance that died while handling this post may have held it already: its re-send
+        goes on with that hold (one hold, one card) and sends only what was not sent."""
+        effects = handling()
+        if effects is None or not effects.retaken:
+            return None
+        return await self._held.open_for_message(event.platform, event.chat.id, event.message_id)
 
     @classmethod
     def _encrypted_files(

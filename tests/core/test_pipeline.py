@@ -330,6 +330,81 @@ async def test_a_database_failure_part_way_lets_the_event_go_for_its_resend(stor
     assert adapter.private(ALICE) == ["12 characters"]
 
 
+class TwoReplies(EchoFeature):
+    """Answers a question in two messages; the database fails between them the first time."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.failures = [_outage()]
+
+    async def question(self, event: MessagePosted, ctx: Context) -> None:
+        await reply(ctx, event, "first part")
+        if self.failures:
+            raise self.failures.pop()
+        await reply(ctx, event, "second part")
+
+
+async def test_a_resend_after_a_failure_part_way_sends_only_what_was_not_sent(
+    store: Store,
+) -> None:
+    adapter, feature = RecordingAdapter(), TwoReplies()
+    event = post("tell me in two parts", chat=dm(ALICE))
+    async with make_app(store, adapter, [feature]) as app:
+        with pytest.raises(SendAgain):
+            await app.handle(event)
+        assert adapter.private(ALICE) == ["first part"]
+        await app.handle(event)  # the platform sends it again
+        await app.handle(event)  # and again: done now
+    assert adapter.private(ALICE) == ["first part", "second part"]
+
+
+async def test_a_takeover_after_a_crash_repeats_no_answer_the_dead_instance_sent(
+    store: Store,
+) -> None:
+    from datetime import timedelta
+
+    from bot.store.models import ProcessedEvent
+
+    adapter, echo = RecordingAdapter(), EchoFeature()
+    event = post("are you still there?", chat=dm(ALICE))
+    other = post("and this one?", chat=dm(ALICE))
+    async with make_app(store, adapter, [echo]) as app:
+        await app.handle(event)
+        await app.handle(other)
+        # the instance died after answering, before marking either event done; the claims lapse
+        stale = app.clock.now() - intake.CLAIM_LEASE - timedelta(seconds=1)
+        async with store.session() as s:
+            for key in (event.dedup_key, other.dedup_key):
+                row = await s.get(ProcessedEvent, key)
+                assert row is not None
+                row.done, row.claimed_at = False, stale
+        await app.handle(event)  # the re-send, taken over by another instance
+    assert adapter.private(ALICE) == ["20 characters", "13 characters"]
+    assert echo.seen == ["are you still there?", "and this one?", "are you still there?"]
+
+
+async def test_the_notes_of_what_an_event_did_are_purged_with_the_event(store: Store) -> None:
+    from datetime import timedelta
+
+    from sqlalchemy import func, select
+
+    from bot.clock import ManualClock
+    from bot.store.models import EventEffect, ProcessedEvent
+
+    clock = ManualClock(datetime(2026, 3, 2, 10, 0, tzinfo=UTC))
+    async with make_app(store, RecordingAdapter(), [EchoFeature()], clock=clock) as app:
+        await app.handle(post("an old question", chat=dm(ALICE)))
+        clock.advance(timedelta(days=app.ctx.settings.bot.processed_events_days, minutes=1))
+        new = post("a new question", user=BOB, chat=dm(BOB))
+        await app.handle(new)
+        await app.run_jobs_once()
+        async with store.session() as s:
+            events = (await s.scalars(select(ProcessedEvent.key))).all()
+            effects = await s.scalar(select(func.count()).select_from(EventEffect))
+    assert events == [new.dedup_key]
+    assert effects == 1  # the new question's answer
+
+
 async def test_an_event_another_instance_is_handling_is_sent_again_until_it_is_done(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -115,6 +115,27 @@ async def test_an_identifying_post_is_removed_explained_to_its_author_and_carded
     assert all(len(b.data.encode()) <= 64 for b in bot.buttons())
 
 
+async def test_a_breach_taken_over_after_a_crash_is_held_removed_and_carded_once(
+    bot: Bot, store: Store
+) -> None:
+    from bot import intake
+    from bot.store.models import ProcessedEvent
+
+    event = await bot.say(post(BREACH))
+    # the instance died after carding it, before marking the post done; its claim lapsed
+    async with store.session() as s:
+        row = await s.get(ProcessedEvent, event.dedup_key)
+        assert row is not None
+        row.done = False
+        row.claimed_at = bot.clock.now() - intake.CLAIM_LEASE - timedelta(seconds=1)
+    await bot.say(event)  # the platform's re-send, taken over
+    assert bot.deleted() == [event.message_id]
+    assert len(bot.notices_to(ALICE)) == 1
+    [card] = bot.cards()
+    assert "Held post #1 " in card.text
+    assert await HeldPosts(store).get(2) is None
+
+
 async def test_the_card_says_why_in_plain_words_and_keeps_none_of_the_words_found(
     bot: Bot, store: Store
 ) -> None:
