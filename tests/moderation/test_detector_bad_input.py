@@ -21,6 +21,11 @@ def test_zero_width_characters_do_not_hide_an_nhs_number_and_spans_index_the_ori
     assert found(text) == [("NHS_NUMBER", "9 4 3 4 7 6\u200b5 9 1 9")]
 
 
+def test_full_width_digits_and_curly_quotes_are_read_and_spans_index_the_original() -> None:
+    number = "９４３‑４７６‑５９１９"  # non-breaking hyphens
+    assert found(f"her son’s NHS no. is {number} – can someone check") == [("NHS_NUMBER", number)]
+
+
 def test_letters_typed_for_digits_are_read_as_digits() -> None:
     assert found("NHS 943 476 59l9 please check")[0][0] == "NHS_NUMBER"
     assert found("her mobile is O77OO 9OO123")[0] == ("PHONE", "O77OO 9OO123")

@@ -53,6 +53,20 @@ def _normal_char(char: str) -> str:
     return folded if len(folded) == 1 else char
 
 
+class _Folds(dict[int, str]):
+    """`_normal_char` as a table for str.translate, filled as characters are first met (and
+    started again past 10,000 of them: a post of every Unicode character would not fill memory)."""
+
+    def __missing__(self, code: int) -> str:
+        if len(self) > 10_000:
+            self.clear()
+        folded = self[code] = _normal_char(chr(code))
+        return folded
+
+
+_FOLD = _Folds()
+
+
 def _split_file_names(text: str, origin: list[int] | None) -> tuple[str, list[int]]:
     """Separators in file names read as spaces, and a space goes where case or letters and digits
     change, so "DoreenPike-14ElmRoad.docx" reads "Doreen Pike 14 Elm Road docx"; each character
@@ -96,6 +110,8 @@ class Document:
         origin: list[int] | None = None
         if original.isascii():
             text = original  # the common case: nothing to fold, offsets are the identity
+        elif _INVISIBLE.isdisjoint(original):
+            text = original.translate(_FOLD)  # one character for one: offsets stay the identity
         else:
             chars: list[str] = []
             origin = []

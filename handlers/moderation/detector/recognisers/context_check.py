@@ -31,6 +31,7 @@ import numpy as np
 
 from handlers.moderation.detector.document import Document
 from handlers.moderation.detector.lexicon import is_first_name, is_last_name, zipf
+from handlers.moderation.detector.memo import Memo
 from handlers.moderation.detector.recogniser import Hit
 from handlers.moderation.detector.recognisers.cues import care_words
 from handlers.moderation.detector.recognisers.learned import MODEL_DIR, post_feature, reason_for
@@ -129,13 +130,11 @@ def name_like(token: Token) -> bool:
     key = (token.lower, token.word[0].isupper())
     known = _NAME_LIKE.get(key)
     if known is None:
-        if len(_NAME_LIKE) > 100_000:
-            _NAME_LIKE.clear()
-        known = _NAME_LIKE[key] = _name_like(*key)
+        known = _NAME_LIKE.keep(key, _name_like(*key))
     return known
 
 
-_NAME_LIKE: dict[tuple[str, bool], bool] = {}
+_NAME_LIKE: Memo[tuple[str, bool], bool] = Memo(100_000)
 
 
 def _name_like(lower: str, capital: bool) -> bool:
@@ -249,14 +248,12 @@ def hashed(named: Sequence[str]) -> list[int]:
     for name in named:
         bucket = known.get(name)
         if bucket is None:
-            if len(known) > 200_000:
-                known.clear()
-            bucket = known[name] = zlib.crc32(name.encode("utf-8")) % BITS
+            bucket = known.keep(name, zlib.crc32(name.encode("utf-8")) % BITS)
         found.append(bucket)
     return found
 
 
-_HASHED: dict[str, int] = {}
+_HASHED: Memo[str, int] = Memo(200_000)
 
 
 class ContextCheck:

@@ -19,6 +19,7 @@ from typing import Any
 from handlers.moderation.detector.document import Document
 from handlers.moderation.detector.findings import noun
 from handlers.moderation.detector.lexicon import is_first_name, is_last_name, zipf
+from handlers.moderation.detector.memo import Memo
 from handlers.moderation.detector.recogniser import Hit
 from handlers.moderation.detector.recognisers.context import PERSONAL, SERVICE, office_number_before
 from handlers.moderation.detector.recognisers.cues import (
@@ -269,7 +270,7 @@ class LearnedRecogniser:
         # compute it from and each token's offset and length.
         self._feature_column = self.columns.index("LEMMA")
         self._read = [*self.columns, "ORTH", "IDX", "LENGTH"]
-        self._features: dict[tuple[int, str], int] = {}
+        self._features: Memo[tuple[int, str], int] = Memo(200_000)
         self._floor = floor
         self._veto = veto
         self._policy_gates = policy_gates
@@ -326,10 +327,7 @@ class LearnedRecogniser:
             key = (orth, post)
             value = features.get(key)
             if value is None:
-                if len(features) > 200_000:
-                    features.clear()
-                value = strings.add(word_feature(strings[orth], post))
-                features[key] = value
+                value = features.keep(key, strings.add(word_feature(strings[orth], post)))
             column.append(value)
         ids = arrays[:, : len(self.columns)].copy()
         ids[:, self._feature_column] = column
